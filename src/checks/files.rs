@@ -1,0 +1,170 @@
+//! Checks that look inside the image: expected files (read through the Engine API from a
+//! container that is created but never started), the file the command runs, and — last — running
+//! the app. One container serves all of them.
+use std::time::Duration;
+
+use super::{messages, run};
+use crate::content::ExerciseSpec;
+use crate::engine::{Engine, EngineError, ImageFacts};
+use crate::i18n::Text;
+
+/// Files read from an image are small config files; larger ones are cut here.
+const MAX_FILE: usize = 1 << 20;
+
+pub async fn check_in_container(engine: &Engine, spec: &ExerciseSpec, image: &ImageFacts) -> Result<Vec<(String, bool, Text)>, EngineError> {
+    let publish = spec.run.as_ref().map(|r| r.port.as_str());
+    let held = engine.create(&image.id, publish).await?;
+    let result = checks_with(&held, spec, image).await;
+    held.remove().await;
+    result
+}
+
+async fn checks_with(held: &crate::engine::container::Held<'_>, spec: &ExerciseSpec, image: &ImageFacts) -> Result<Vec<(String, bool, Text)>, EngineError> {
+    let mut out = vec![];
+    for file in &spec.files {
+        let path = absolute(&file.path, "/");
+        let id = format!("file:{path}");
+        let Some(bytes) = held.read_file(&path, MAX_FILE).await? else {
+            let near = near_paths(held, &path).await?;
+            out.push((id, false, messages::file_missing(&path, &near)));
+            continue;
+        };
+        let Some(pointer) = &file.json_pointer else {
+            out.push((id, true, messages::file_ok(&path)));
+            continue;
+        };
+        let verdict = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+            Err(e) => (false, messages::file_not_json(&path, &e.to_string())),
+            Ok(v) => match v.pointer(pointer).and_then(|x| x.as_str()).filter(|s| !s.trim().is_empty()) {
+                Some(value) => (true, messages::json_value_ok(&path, pointer, value)),
+                None => (false, messages::json_value_missing(&path, pointer)),
+            },
+        };
+        out.push((id, verdict.0, verdict.1));
+    }
+
+    let mut can_run = true;
+    if spec.cmd_target {
+        let command: Vec<&String> = image.entrypoint.iter().chain(&image.cmd).collect();
+        match target_of(&command) {
+            None => {
+                can_run = !command.is_empty();
+                out.push(("cmd-target".into(), false, messages::no_dll_in_command(&command)));
+            }
+            Some(target) => {
+                let path = absolute(target, if image.working_dir.is_empty() { "/" } else { &image.working_dir });
+                if held.read_file(&path, 1).await?.is_some() {
+                    out.push(("cmd-target".into(), true, messages::cmd_target_ok(&path)));
+                } else {
+                    can_run = false;
+                    let found = find_by_name(held, &path, &image.working_dir).await?;
+                    out.push(("cmd-target".into(), false, messages::cmd_target_missing(&path, &found)));
+                }
+            }
+        }
+    }
+
+    if let Some(run) = &spec.run {
+        if !can_run {
+            out.push(("responds".into(), false, messages::not_run_because_target()));
+        } else {
+            let outcome = held.start_and_probe(&run.port, &run.path, Duration::from_secs(run.ready_timeout_secs)).await?;
+            let (passed, message) = run::judge(&outcome, &run.port, &run.path);
+            out.push(("responds".into(), passed, message));
+        }
+    }
+    Ok(out)
+}
+
+/// The `.dll` a `dotnet` command runs (`dotnet /app/app.dll` → `/app/app.dll`); for any other
+/// command, its program if that is a path.
+fn target_of<'a>(command: &[&'a String]) -> Option<&'a str> {
+    if let Some(dll) = command.iter().find(|a| a.ends_with(".dll")) {
+        return Some(dll.as_str());
+    }
+    match command.first() {
+        // `/bin/sh -c "dotnet app.dll"`: look for the dll inside the shell string.
+        Some(first) if first.ends_with("sh") => command.last().and_then(|s| s.split_whitespace().find(|w| w.ends_with(".dll"))),
+        _ => None,
+    }
+}
+
+fn absolute(path: &str, workdir: &str) -> String {
+    if path.starts_with('/') {
+        normalize(path)
+    } else {
+        normalize(&format!("{}/{path}", workdir.trim_end_matches('/')))
+    }
+}
+
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = vec![];
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// Where a file with the same name as `path` really is: searched under the path's top folder
+/// (`/app` for `/app/app.dll`) and the working directory.
+async fn find_by_name(held: &crate::engine::container::Held<'_>, path: &str, workdir: &str) -> Result<Vec<String>, EngineError> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let mut roots = vec![];
+    if let Some(top) = path.trim_start_matches('/').split('/').next().filter(|t| !t.is_empty() && *t != name) {
+        roots.push(format!("/{top}"));
+    }
+    if !workdir.is_empty() && workdir != "/" && !roots.iter().any(|r| workdir.starts_with(r.as_str())) {
+        roots.push(workdir.to_string());
+    }
+    let mut found = vec![];
+    for root in roots {
+        for entry in held.list(&root).await? {
+            if entry.rsplit('/').next() == Some(name) && !found.contains(&entry) {
+                found.push(entry);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// What is in the folder a missing file was expected in, to tell a typo from a missing COPY.
+async fn near_paths(held: &crate::engine::container::Held<'_>, path: &str) -> Result<Vec<String>, EngineError> {
+    let parent = path.rsplit_once('/').map(|(p, _)| if p.is_empty() { "/" } else { p }).unwrap_or("/");
+    if parent == "/" {
+        return Ok(vec![]);
+    }
+    let mut entries = held.list(parent).await?;
+    entries.retain(|e| e != parent && e.matches('/').count() == parent.matches('/').count() + 1);
+    entries.truncate(10);
+    Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(absolute("app.dll", "/app"), "/app/app.dll");
+        assert_eq!(absolute("./out/../app.dll", "/app/"), "/app/app.dll");
+        assert_eq!(absolute("/app/app.dll", "/x"), "/app/app.dll");
+        assert_eq!(absolute("global.json", ""), "/global.json");
+    }
+
+    #[test]
+    fn command_targets() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let c = s(&["dotnet", "/app/app.dll"]);
+        assert_eq!(target_of(&c.iter().collect::<Vec<_>>()), Some("/app/app.dll"));
+        let c = s(&["/bin/sh", "-c", "dotnet app.dll --urls http://+:80"]);
+        assert_eq!(target_of(&c.iter().collect::<Vec<_>>()), Some("app.dll"));
+        let c = s(&["nginx"]);
+        assert_eq!(target_of(&c.iter().collect::<Vec<_>>()), None);
+    }
+}

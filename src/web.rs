@@ -1,0 +1,84 @@
+//! The local web server: axum, one `Clone` state of `Arc`s, `app(state)` so tests can drive the
+//! router in-process and the binary tests over real HTTP.
+pub mod api;
+pub mod assets;
+pub mod door;
+pub mod pages;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+use tokio::sync::Mutex;
+
+use crate::content::ContentStore;
+use crate::engine::{Engine, EngineError};
+use crate::progress::Progress;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub content: Arc<ContentStore>,
+    pub workspace: PathBuf,
+    pub progress: Option<Arc<Progress>>,
+    pub door: Arc<door::Door>,
+    pub build_timeout: Duration,
+    engine: Arc<Mutex<Option<Engine>>>,
+    /// One lock per exercise: concurrent checks or builds of the same exercise queue instead of
+    /// starting duplicate containers.
+    locks: Arc<std::sync::Mutex<HashMap<String, Arc<Mutex<()>>>>>,
+}
+
+impl AppState {
+    pub fn new(content: Arc<ContentStore>, workspace: PathBuf, progress: Option<Arc<Progress>>, door: door::Door, build_timeout: Duration) -> AppState {
+        AppState { content, workspace, progress, door: Arc::new(door), build_timeout, engine: Arc::new(Mutex::new(None)), locks: Default::default() }
+    }
+
+    /// The daemon connection, made on first use and made again after a failure, so the page keeps
+    /// working when Docker is started after the workbench.
+    pub async fn engine(&self) -> Result<Engine, EngineError> {
+        let mut slot = self.engine.lock().await;
+        if let Some(e) = slot.as_ref() {
+            return Ok(e.clone());
+        }
+        let engine = Engine::connect().await?;
+        let _ = crate::engine::cleanup::remove_stale(&engine).await;
+        *slot = Some(engine.clone());
+        Ok(engine)
+    }
+
+    pub async fn forget_engine(&self) {
+        *self.engine.lock().await = None;
+    }
+
+    pub fn exercise_lock(&self, id: &str) -> Arc<Mutex<()>> {
+        self.locks.lock().expect("locks").entry(id.to_string()).or_default().clone()
+    }
+}
+
+pub fn app(state: AppState) -> Router {
+    let routes = Router::new()
+        .route("/", get(pages::home))
+        .route("/lessons/{id}", get(pages::lesson))
+        .route("/quiz", get(pages::quiz))
+        .route("/exercises/{id}", get(pages::exercise))
+        .route("/api/status", get(api::status))
+        .route("/api/exercises", get(api::exercises))
+        .route("/api/exercises/{id}/check", post(api::check))
+        .route("/api/exercises/{id}/build", post(api::build))
+        .route("/api/exercises/{id}/files", get(api::files))
+        .route("/api/exercises/{id}/files/{name}", post(api::save_file))
+        .route("/api/exercises/{id}/reset", post(api::reset))
+        .route("/api/exercises/{id}/hint", post(api::hint))
+        .route("/api/lineage", get(api::lineage))
+        .route("/api/quiz/{id}", post(api::answer))
+        .route("/api/lessons/{id}/read", post(api::lesson_read))
+        .route("/static/{*path}", get(assets::serve_static))
+        .fallback(pages::not_found)
+        .with_state(state.clone());
+    routes
+        .layer(axum::middleware::from_fn_with_state(state.door.clone(), door::guard))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(api::MAX_BODY))
+}

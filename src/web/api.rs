@@ -1,0 +1,320 @@
+//! JSON and server-sent-event endpoints. One error type for this boundary: what the learner can
+//! act on goes into the body; internal details go to the terminal.
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::Stream;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::AppState;
+use super::pages::lang_of;
+use crate::checks::{self, CheckError, Facts};
+use crate::content::quiz::Answer;
+use crate::engine::EngineError;
+use crate::engine::build::{BuildError, BuildOutcome, BuildRequest};
+
+/// Request bodies above this size are refused (a Dockerfile, a quiz answer).
+pub const MAX_BODY: usize = 512 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("environment error: {0}")]
+    Environment(String, &'static str),
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = match &self {
+            ApiError::NotFound(what) => (StatusCode::NOT_FOUND, json!({"error": format!("not found: {what}")})),
+            ApiError::BadRequest(why) => (StatusCode::BAD_REQUEST, json!({"error": why})),
+            ApiError::Environment(why, advice) => (StatusCode::SERVICE_UNAVAILABLE, json!({"error": format!("environment error: {why}"), "advice": advice})),
+            ApiError::Internal(e) => {
+                eprintln!("internal error: {e:#}");
+                (StatusCode::INTERNAL_SERVER_ERROR, json!({"error": "internal error; see the terminal"}))
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<EngineError> for ApiError {
+    fn from(e: EngineError) -> Self {
+        ApiError::Environment(e.to_string(), e.advice())
+    }
+}
+
+pub async fn status(State(state): State<AppState>) -> Json<serde_json::Value> {
+    match state.engine().await {
+        Ok(e) => Json(json!({"reachable": true, "engine": e.info})),
+        Err(err) => Json(json!({"reachable": false, "error": err.to_string(), "advice": err.advice()})),
+    }
+}
+
+pub async fn exercises(State(state): State<AppState>, headers: HeaderMap) -> Json<serde_json::Value> {
+    let lang = lang_of(&headers);
+    let content = state.content.get();
+    let list: Vec<_> = content
+        .exercises
+        .iter()
+        .map(|e| {
+            let last = state.progress.as_ref().and_then(|p| p.last_verdict(&e.spec.id).ok().flatten());
+            json!({"id": e.spec.id, "title": e.title(lang), "image": e.spec.image.tag, "folder": crate::workspace::exercise_dir(&state.workspace, &e.spec.id), "passed": last.map(|l| l.passed)})
+        })
+        .collect();
+    Json(json!(list))
+}
+
+pub async fn check(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
+    let lang = lang_of(&headers);
+    let content = state.content.get();
+    let ex = content.exercise(&id).ok_or_else(|| ApiError::NotFound(format!("exercise {id}")))?;
+    let engine = state.engine().await?;
+    let lock = state.exercise_lock(&id);
+    let _queued = lock.lock().await;
+    let facts = Facts::new(engine);
+    let dir = crate::workspace::exercise_dir(&state.workspace, &id);
+    match checks::check_exercise(&facts, &content, ex, &dir).await {
+        Ok(v) => {
+            let out = v.to_json(lang);
+            let value = serde_json::to_value(&out).map_err(anyhow::Error::from)?;
+            if let Some(p) = &state.progress {
+                p.verdict(&id, out.passed, &value, "web")?;
+            }
+            Ok(Json(value))
+        }
+        Err(CheckError::Engine(e)) => {
+            state.forget_engine().await;
+            Err(e.into())
+        }
+        Err(e) => Err(ApiError::Environment(e.to_string(), "")),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct BuildBody {
+    #[serde(default)]
+    pub no_cache: bool,
+}
+
+/// Streams the build as server-sent events: `line` for each line of output, then one `done`
+/// with `{"ok": bool, "message": …}`. Closing the stream (the page's Cancel button) drops the
+/// build, which cancels it in the daemon.
+pub async fn build(State(state): State<AppState>, Path(id): Path<String>, Json(body): Json<BuildBody>) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let content = state.content.get();
+    let ex = content.exercise(&id).ok_or_else(|| ApiError::NotFound(format!("exercise {id}")))?.clone();
+    let engine = state.engine().await?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Event>(256);
+    let timeout = state.build_timeout;
+    let workspace = state.workspace.clone();
+    let lock = state.exercise_lock(&id);
+    tokio::spawn(async move {
+        let _queued = lock.lock().await;
+        let dir = match crate::workspace::scaffold(&workspace, &ex) {
+            Ok(d) => d,
+            Err(e) => {
+                let _ = tx.send(done(false, &format!("{e:#}"))).await;
+                return;
+            }
+        };
+        let req = BuildRequest { dir: &dir, tag: &ex.spec.image.tag, timeout, no_cache: body.no_cache };
+        let tx_lines = tx.clone();
+        let build = engine.build(&req, move |line| {
+            // A full channel means the page is not reading; dropping a line beats stalling.
+            let _ = tx_lines.try_send(Event::default().event("line").data(line));
+        });
+        // If the page goes away, stop the build rather than let it run on unseen.
+        let outcome = tokio::select! {
+            o = build => Some(o),
+            _ = tx.closed() => None,
+        };
+        let event = match outcome {
+            None => return,
+            Some(Ok(BuildOutcome::Built { took, .. })) => done(true, &format!("built {} in {:.1} s", ex.spec.image.tag, took.as_secs_f64())),
+            Some(Ok(BuildOutcome::Failed { message })) => done(false, message.trim()),
+            Some(Ok(BuildOutcome::TimedOut { after })) => done(false, &format!("cancelled after {} s (build timeout): does a RUN step wait forever?", after.as_secs())),
+            Some(Err(BuildError::Context(e))) => done(false, &e.to_string()),
+            Some(Err(BuildError::Engine(e))) => done(false, &format!("environment error: {e}. {}", e.advice())),
+        };
+        let _ = tx.send(event).await;
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|e| (Ok(e), rx)) });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(10))))
+}
+
+fn done(ok: bool, message: &str) -> Event {
+    Event::default().event("done").data(json!({"ok": ok, "message": message}).to_string())
+}
+
+pub async fn files(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
+    let content = state.content.get();
+    let ex = content.exercise(&id).ok_or_else(|| ApiError::NotFound(format!("exercise {id}")))?;
+    let dir = crate::workspace::scaffold(&state.workspace, ex)?;
+    let files: Vec<_> = crate::workspace::list_files(&dir)
+        .into_iter()
+        .filter_map(|name| {
+            let text = std::fs::read_to_string(dir.join(&name)).ok()?;
+            Some(json!({"name": name, "content": text}))
+        })
+        .collect();
+    Ok(Json(json!({"folder": dir, "files": files})))
+}
+
+#[derive(Deserialize)]
+pub struct SaveBody {
+    pub content: String,
+}
+
+pub async fn save_file(State(state): State<AppState>, Path((id, name)): Path<(String, String)>, Json(body): Json<SaveBody>) -> Result<Json<serde_json::Value>, ApiError> {
+    let content = state.content.get();
+    let ex = content.exercise(&id).ok_or_else(|| ApiError::NotFound(format!("exercise {id}")))?;
+    if !crate::workspace::safe_name(&name) {
+        return Err(ApiError::BadRequest(format!("`{name}` is not a file name in the exercise folder")));
+    }
+    if body.content.len() as u64 > crate::workspace::MAX_EDITABLE {
+        return Err(ApiError::BadRequest("the file is too large for the editor".into()));
+    }
+    let dir = crate::workspace::scaffold(&state.workspace, ex)?;
+    let path = dir.join(&name);
+    if path.symlink_metadata().map(|m| m.file_type().is_symlink()).unwrap_or(false) {
+        return Err(ApiError::BadRequest(format!("`{name}` is a symbolic link; edit it in your own editor")));
+    }
+    std::fs::write(&path, body.content.as_bytes()).map_err(|e| anyhow::anyhow!("Failed to write {}: {e}", path.display()))?;
+    Ok(Json(json!({"saved": name})))
+}
+
+pub async fn reset(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
+    let content = state.content.get();
+    let ex = content.exercise(&id).ok_or_else(|| ApiError::NotFound(format!("exercise {id}")))?;
+    let backup = crate::workspace::reset(&state.workspace, ex)?;
+    if let Some(p) = &state.progress {
+        p.reset_exercise(&id)?;
+    }
+    Ok(Json(json!({"reset": id, "backup": backup})))
+}
+
+#[derive(Deserialize)]
+pub struct HintBody {
+    pub check: String,
+    pub level: u8,
+}
+
+/// The hint ladder for one failing check: 1 the nudge, 2 the lesson to re-read, 3 the difference
+/// between the learner's Dockerfile and the reference, 4 the reference solution itself.
+pub async fn hint(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, Json(body): Json<HintBody>) -> Result<Json<serde_json::Value>, ApiError> {
+    let lang = lang_of(&headers);
+    let content = state.content.get();
+    let ex = content.exercise(&id).ok_or_else(|| ApiError::NotFound(format!("exercise {id}")))?;
+    let level = body.level.clamp(1, 4);
+    if let Some(p) = &state.progress {
+        p.hint_used(&id, &body.check, level as i64)?;
+    }
+    let solution = ex.solution.iter().find(|(n, _)| n == "Dockerfile").map(|(_, b)| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+    let reply = match level {
+        1 => json!({"level": 1, "text": ex.spec.hint(&body.check).map(|t| t.get(lang).to_string()).unwrap_or_default()}),
+        2 => {
+            let lesson = content.lesson(&ex.spec.lesson).and_then(|l| l.page(lang));
+            json!({"level": 2, "lesson": ex.spec.lesson, "title": lesson.map(|p| p.title.clone())})
+        }
+        3 => {
+            let mine = std::fs::read_to_string(crate::workspace::exercise_dir(&state.workspace, &id).join("Dockerfile")).unwrap_or_default();
+            json!({"level": 3, "diff": line_diff(&mine, &solution)})
+        }
+        _ => json!({"level": 4, "solution": solution}),
+    };
+    Ok(Json(reply))
+}
+
+/// A minimal line diff (longest common subsequence) between the learner's file and the reference.
+fn line_diff(mine: &str, reference: &str) -> Vec<serde_json::Value> {
+    let a: Vec<&str> = mine.lines().collect();
+    let b: Vec<&str> = reference.lines().collect();
+    let (n, m) = (a.len().min(400), b.len().min(400));
+    let mut lcs = vec![vec![0u16; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i].trim() == b[j].trim() { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, vec![]);
+    while i < n || j < m {
+        if i < n && j < m && a[i].trim() == b[j].trim() {
+            out.push(json!({"op": " ", "line": a[i]}));
+            i += 1;
+            j += 1;
+        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            out.push(json!({"op": "+", "line": b[j]}));
+            j += 1;
+        } else {
+            out.push(json!({"op": "-", "line": a[i]}));
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The three images of the chapter as layers, for the lineage picture.
+pub async fn lineage(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    let content = state.content.get();
+    let engine = state.engine().await?;
+    let facts = Facts::new(engine);
+    let mut chain = vec![];
+    let mut names: Vec<String> = content.exercises.iter().filter_map(|e| e.spec.base.image.clone()).collect();
+    names.dedup();
+    for n in names {
+        chain.push(n);
+    }
+    for e in &content.exercises {
+        if let Some((tag, _)) = facts.exercise_image(e).await? {
+            chain.push(tag);
+        } else {
+            chain.push(e.spec.image.tag.clone());
+        }
+    }
+    let mut images = vec![];
+    for name in chain {
+        let f = facts.get(&name).await?;
+        images.push(match f {
+            None => json!({"name": name, "present": false}),
+            Some(f) => json!({"name": name, "present": true, "layers": f.layers, "sizes": f.history.iter().filter(|h| h.size > 0).map(|h| h.size).collect::<Vec<_>>(), "labels": f.labels, "size": f.size}),
+        });
+    }
+    Ok(Json(json!({"images": images})))
+}
+
+#[derive(Deserialize)]
+pub struct AnswerBody {
+    pub answer: serde_json::Value,
+}
+
+pub async fn answer(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, Json(body): Json<AnswerBody>) -> Result<Json<serde_json::Value>, ApiError> {
+    let lang = lang_of(&headers);
+    let content = state.content.get();
+    let q = content.question(&id).ok_or_else(|| ApiError::NotFound(format!("question {id}")))?;
+    let answer: Answer = serde_json::from_value(body.answer.clone()).map_err(|_| ApiError::BadRequest("the answer must be a text, true/false, or a list of choice ids".into()))?;
+    let j = q.judge(&answer, lang).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    if let Some(p) = &state.progress {
+        p.quiz_attempt(&id, &body.answer, j.score, j.correct)?;
+    }
+    Ok(Json(serde_json::to_value(j).map_err(anyhow::Error::from)?))
+}
+
+pub async fn lesson_read(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
+    let content = state.content.get();
+    content.lesson(&id).ok_or_else(|| ApiError::NotFound(format!("lesson {id}")))?;
+    if let Some(p) = &state.progress {
+        p.lesson_read(&id)?;
+    }
+    Ok(Json(json!({"read": id})))
+}

@@ -1,0 +1,240 @@
+//! The door: who may use the server. The workbench holds the Docker socket (root on the machine)
+//! and any page in the learner's browser can send it requests, so — as Jupyter Server does — it
+//! checks, in this order: the raw `Host` header (DNS rebinding), a per-launch token swapped for an
+//! HttpOnly SameSite=Strict cookie (or `Authorization: Bearer`), and for every state change an
+//! exact `Origin` and a JSON body (CSRF). Static assets are the only thing served without a token.
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use subtle::ConstantTimeEq;
+
+pub const COOKIE: &str = "workbench_token";
+
+pub struct Door {
+    token: String,
+    /// Accepted `Host` values, exactly (`127.0.0.1:8765`, `localhost:8765`, `[::1]:8765`, …).
+    hosts: Vec<String>,
+    failures: Mutex<(Instant, u32)>,
+}
+
+/// Failed token attempts allowed per minute before the door answers 429.
+const MAX_FAILURES_PER_MINUTE: u32 = 30;
+
+impl Door {
+    pub fn new(token: String, port: u16, public_host: Option<&str>) -> Door {
+        let mut hosts = vec![format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}")];
+        if let Some(h) = public_host {
+            hosts.push(format!("{h}:{port}"));
+        }
+        Door { token, hosts, failures: Mutex::new((Instant::now(), 0)) }
+    }
+
+    /// A fresh token of 128 random bits, unless `WORKBENCH_TOKEN` sets one.
+    pub fn token_from_env_or_random() -> String {
+        match std::env::var("WORKBENCH_TOKEN") {
+            Ok(t) if !t.is_empty() => t,
+            _ => {
+                let mut b = [0u8; 16];
+                getrandom::fill(&mut b).expect("the OS random source works");
+                hex::encode(b)
+            }
+        }
+    }
+
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    fn token_ok(&self, candidate: &str) -> bool {
+        candidate.len() == self.token.len() && bool::from(candidate.as_bytes().ct_eq(self.token.as_bytes()))
+    }
+
+    fn host_ok(&self, host: &str) -> bool {
+        self.hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
+    }
+
+    /// Counts a failure; `true` when the caller is over the limit.
+    fn failed(&self) -> bool {
+        let mut f = self.failures.lock().expect("door lock");
+        if f.0.elapsed() > Duration::from_secs(60) {
+            *f = (Instant::now(), 0);
+        }
+        f.1 += 1;
+        f.1 > MAX_FAILURES_PER_MINUTE
+    }
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<&str> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == COOKIE).then_some(v)
+    })
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
+}
+
+fn query_token(query: Option<&str>) -> Option<String> {
+    query?.split('&').find_map(|kv| kv.strip_prefix("token=").map(str::to_string))
+}
+
+pub async fn guard(State(door): State<std::sync::Arc<Door>>, req: Request, next: Next) -> Response {
+    let mut resp = check(&door, req, next).await;
+    let h = resp.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    );
+    resp
+}
+
+async fn check(door: &Door, req: Request, next: Next) -> Response {
+    // 1. The raw Host header, before anything else. X-Forwarded-Host and Forwarded are ignored.
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    if !door.host_ok(host) {
+        return (StatusCode::FORBIDDEN, "This server only answers to 127.0.0.1 and localhost.\n").into_response();
+    }
+    let host = host.to_string();
+    if req.uri().path().starts_with("/static/") {
+        return next.run(req).await;
+    }
+
+    // 2. The token: a launch URL's ?token= becomes a cookie and a redirect to the clean URL.
+    if let Some(t) = query_token(req.uri().query()) {
+        if req.method() == Method::GET && door.token_ok(&t) {
+            let cookie = format!("{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", door.token);
+            let clean = req.uri().path().to_string();
+            return Response::builder()
+                .status(StatusCode::SEE_OTHER)
+                .header(header::LOCATION, clean)
+                .header(header::SET_COOKIE, cookie)
+                .body(Body::empty())
+                .expect("valid redirect");
+        }
+    }
+    let by_bearer = bearer(req.headers()).is_some_and(|t| door.token_ok(t));
+    let by_cookie = cookie_token(req.headers()).is_some_and(|t| door.token_ok(t));
+    if !by_bearer && !by_cookie {
+        if door.failed() {
+            return (StatusCode::TOO_MANY_REQUESTS, "Too many attempts without the right token; wait a minute.\n").into_response();
+        }
+        return unauthorized();
+    }
+
+    // 3. State changes: never by GET; an exact Origin (required with the cookie); no cross-site
+    //    fetch; JSON bodies only, which a plain HTML form cannot send.
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        let origin = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok());
+        let expected = format!("http://{host}");
+        match origin {
+            Some(o) if o == expected => {}
+            None if by_bearer => {}
+            _ => return (StatusCode::FORBIDDEN, "Cross-origin request refused.\n").into_response(),
+        }
+        if req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+            return (StatusCode::FORBIDDEN, "Cross-site request refused.\n").into_response();
+        }
+        let json = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"));
+        if !json {
+            return (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send JSON (Content-Type: application/json).\n").into_response();
+        }
+    }
+    next.run(req).await
+}
+
+fn unauthorized() -> Response {
+    let page = include_str!("../../web/templates/unauthorized.html");
+    (StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::routing::{get, post};
+    use tower::ServiceExt;
+
+    use super::*;
+
+    fn app() -> Router {
+        let door = std::sync::Arc::new(Door::new("secret-token-0123456789abcdef".into(), 8765, None));
+        Router::new()
+            .route("/", get(|| async { "home" }))
+            .route("/api/x", post(|| async { "changed" }))
+            .route("/static/{*p}", get(|| async { "css" }))
+            .layer(axum::middleware::from_fn_with_state(door, guard))
+    }
+
+    fn req(method: &str, uri: &str, headers: &[(&str, &str)]) -> Request {
+        let mut b = Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(Body::empty()).unwrap()
+    }
+
+    async fn status(r: Request) -> StatusCode {
+        app().oneshot(r).await.unwrap().status()
+    }
+
+    const HOST: (&str, &str) = ("host", "127.0.0.1:8765");
+    const COOKIE_OK: (&str, &str) = ("cookie", "workbench_token=secret-token-0123456789abcdef");
+
+    #[tokio::test]
+    async fn token_is_required_and_swapped_for_a_cookie() {
+        assert_eq!(status(req("GET", "/", &[HOST])).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(status(req("GET", "/", &[HOST, ("cookie", "workbench_token=wrong")])).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(status(req("GET", "/?token=wrong", &[HOST])).await, StatusCode::UNAUTHORIZED);
+        let resp = app().oneshot(req("GET", "/?token=secret-token-0123456789abcdef", &[HOST])).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        assert_eq!(resp.headers()["location"], "/");
+        let cookie = resp.headers()["set-cookie"].to_str().unwrap();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && !cookie.contains("Domain"), "{cookie}");
+        assert_eq!(status(req("GET", "/", &[HOST, COOKIE_OK])).await, StatusCode::OK);
+        assert_eq!(status(req("GET", "/", &[HOST, ("authorization", "Bearer secret-token-0123456789abcdef")])).await, StatusCode::OK);
+        assert_eq!(status(req("GET", "/static/app.css", &[HOST])).await, StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn foreign_hosts_are_refused() {
+        for host in ["evil.example", "localhost.evil.example:8765", "127.0.0.1.nip.io:8765", "127.0.0.1:9999", "127.0.0.1", ""] {
+            assert_eq!(status(req("GET", "/", &[("host", host), COOKIE_OK])).await, StatusCode::FORBIDDEN, "{host}");
+        }
+        // A forwarded header does not make a foreign Host acceptable.
+        assert_eq!(status(req("GET", "/", &[("host", "evil.example"), ("x-forwarded-host", "127.0.0.1:8765"), COOKIE_OK])).await, StatusCode::FORBIDDEN);
+        for host in ["localhost:8765", "[::1]:8765", "LOCALHOST:8765"] {
+            assert_eq!(status(req("GET", "/", &[("host", host), COOKIE_OK])).await, StatusCode::OK, "{host}");
+        }
+    }
+
+    #[tokio::test]
+    async fn state_changes_need_the_exact_origin_and_json() {
+        let json = ("content-type", "application/json");
+        let ok_origin = ("origin", "http://127.0.0.1:8765");
+        assert_eq!(status(req("POST", "/api/x", &[HOST, COOKIE_OK, json, ok_origin])).await, StatusCode::OK);
+        for origin in ["http://evil.example", "null", "http://127.0.0.1:8765.evil.example", "http://localhost:8765"] {
+            assert_eq!(status(req("POST", "/api/x", &[HOST, COOKIE_OK, json, ("origin", origin)])).await, StatusCode::FORBIDDEN, "{origin}");
+        }
+        assert_eq!(status(req("POST", "/api/x", &[HOST, COOKIE_OK, json])).await, StatusCode::FORBIDDEN, "cookie without Origin");
+        assert_eq!(status(req("POST", "/api/x", &[HOST, COOKIE_OK, ok_origin, ("content-type", "application/x-www-form-urlencoded")])).await, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(status(req("POST", "/api/x", &[HOST, COOKIE_OK, json, ok_origin, ("sec-fetch-site", "cross-site")])).await, StatusCode::FORBIDDEN);
+        assert_eq!(status(req("POST", "/api/x", &[HOST, json, ("authorization", "Bearer secret-token-0123456789abcdef")])).await, StatusCode::OK, "scripts with a bearer token");
+        assert_eq!(status(req("POST", "/api/x", &[HOST, json, ok_origin])).await, StatusCode::UNAUTHORIZED);
+    }
+
+    #[tokio::test]
+    async fn every_answer_carries_the_security_headers() {
+        let resp = app().oneshot(req("GET", "/", &[HOST])).await.unwrap();
+        assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
+        assert!(resp.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+        assert!(resp.headers().get("access-control-allow-origin").is_none());
+    }
+}
