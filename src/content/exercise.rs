@@ -104,8 +104,9 @@ impl ExerciseSpec {
         std::iter::once(self.image.tag.as_str()).chain(self.image.also_accept.iter().map(String::as_str))
     }
 
-    /// The nudge for a check: its exact id, else its prefix (`label.owner` → `label`).
+    /// The nudge for a check: its exact id, else its prefix (`label.owner` → `label`,
+    /// `file:/src/global.json` → `file`).
     pub fn hint(&self, check_id: &str) -> Option<&Text> {
-        self.hints.get(check_id).or_else(|| check_id.split_once('.').and_then(|(p, _)| self.hints.get(p)))
+        self.hints.get(check_id).or_else(|| check_id.split(['.', ':']).next().and_then(|p| self.hints.get(p)))
     }
 }

@@ -145,12 +145,18 @@ impl Held<'_> {
         let started = Instant::now();
         within("start the app container", CALL_TIMEOUT, docker.start_container(&self.id, None::<bollard::query_parameters::StartContainerOptions>)).await?;
         let inspect = within("inspect the app container", CALL_TIMEOUT, docker.inspect_container(&self.id, None::<bollard::query_parameters::InspectContainerOptions>)).await?;
+        let state = inspect.state.clone().unwrap_or_default();
         let host_port = inspect
             .network_settings
             .and_then(|n| n.ports)
             .and_then(|p| p.get(port).cloned().flatten())
             .and_then(|b| b.into_iter().find_map(|b| b.host_port.and_then(|p| p.parse::<u16>().ok())));
         let Some(host_port) = host_port else {
+            // A container that exits at once loses its port bindings before we look.
+            if state.running != Some(true) {
+                let code = self.exit_code().await.or(state.exit_code).unwrap_or(-1);
+                return Ok(RunOutcome::Exited { code, logs: self.logs().await });
+            }
             return Err(EngineError::Api { what: "publish the app's port".into(), status: None, message: format!("no host port was bound for {port}") });
         };
         let mut exited = Box::pin(docker.wait_container(&self.id, None::<bollard::query_parameters::WaitContainerOptions>));
@@ -175,6 +181,16 @@ impl Held<'_> {
                 Ok(RunOutcome::Exited { code, logs: self.logs().await })
             }
             _ = tokio::time::sleep(ready) => Ok(RunOutcome::NoAnswer { waited: ready, logs: self.logs().await }),
+        }
+    }
+
+    /// The exit code of a container that has stopped.
+    async fn exit_code(&self) -> Option<i64> {
+        let mut wait = Box::pin(self.engine.docker().wait_container(&self.id, None::<bollard::query_parameters::WaitContainerOptions>));
+        match tokio::time::timeout(Duration::from_secs(5), wait.next()).await {
+            Ok(Some(Ok(r))) => Some(r.status_code),
+            Ok(Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. }))) => Some(code),
+            _ => None,
         }
     }
 
