@@ -31,9 +31,15 @@ pub async fn run(ctx: Context, args: ServeArgs) -> Result<u8> {
     if problems > 0 {
         eprintln!("warning: {problems} content problem(s); `workbench content check` lists them");
     }
-    println!("Workbench ready at {url}");
-    println!("  workspace: {}", ctx.workspace.display());
-    println!("  Press Ctrl+C to stop.");
+    // A closed stdout (`workbench serve | head -1`) must not stop the server: write, don't panic.
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "Workbench ready at {url}");
+        let _ = writeln!(out, "  workspace: {}", ctx.workspace.display());
+        let _ = writeln!(out, "  Press Ctrl+C to stop.");
+        let _ = out.flush();
+    }
     if !args.no_open {
         let u = url.clone();
         tokio::task::spawn_blocking(move || {

@@ -128,7 +128,10 @@ fn resolve_link(content: &Content, lessons: &HashSet<&str>, exercises: &HashSet<
         Some(id.to_string())
     } else if target.ends_with(".md") {
         let name = target.trim_start_matches("./");
-        let found = content.lessons.iter().find(|l| l.pages.iter().flatten().any(|p| p.file.ends_with(&format!("/{name}"))));
+        // Resolved in the page's own language folder: an English page links to English pages.
+        let folder = page.file.rsplit_once('/').map_or("", |(d, _)| d);
+        let wanted = format!("{folder}/{name}");
+        let found = content.lessons.iter().find(|l| l.pages.iter().flatten().any(|p| p.file == wanted));
         match found {
             Some(l) => Some(l.id.clone()),
             None => return Err(format!("no lesson file `{name}`")),

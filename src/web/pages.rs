@@ -98,9 +98,18 @@ pub async fn lesson(State(state): State<AppState>, Path(id): Path<String>, heade
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return StatusCode::NOT_MODIFIED.into_response();
     }
-    let Some(page) = lesson.page(lang) else {
-        let problems: Vec<String> = content.problems.iter().filter(|p| p.file.contains(&format!("-{id}.md")) || p.file.ends_with(&format!("/{id}.md"))).map(|p| p.to_string()).collect();
-        return render("error.html", lang, &content, context! { title => id, details => problems });
+    // A broken file in this language shows its problem (file and line) instead of silently
+    // falling back to the other language's page.
+    let folder = format!("lessons/{}/", lang.code());
+    let problems: Vec<String> = content
+        .problems
+        .iter()
+        .filter(|p| p.file.starts_with(&folder) && (p.file.ends_with(&format!("-{id}.md")) || p.file.ends_with(&format!("/{id}.md"))))
+        .map(|p| p.to_string())
+        .collect();
+    let page = match lesson.page(lang) {
+        Some(page) if problems.is_empty() => page,
+        _ => return render("error.html", lang, &content, context! { title => id, details => problems }),
     };
     let prev = pos.checked_sub(1).and_then(|i| content.lessons.get(i)).map(|l| context! { id => l.id, title => l.page(lang).map(|p| p.title.clone()) });
     let next = content.lessons.get(pos + 1).map(|l| context! { id => l.id, title => l.page(lang).map(|p| p.title.clone()) });
