@@ -246,10 +246,10 @@ mod tests {
         assert!(m.judge(&Answer::Ids(vec!["c".into(), "a".into()]), Lang::En).unwrap().correct);
         assert!(!m.judge(&Answer::Ids(vec!["a".into()]), Lang::En).unwrap().correct);
         assert_eq!(m.judge(&Answer::Ids(vec!["z".into()]), Lang::En).unwrap_err(), AnswerError::UnknownChoice("z".into()));
-        let o = q("id: o\nlesson: l\nkind: order\nprompt: {ko: p, en: p}\nitems:\n  - {id: x, text: {ko: x, en: x}}\n  - {id: y, text: {ko: y, en: y}}\n  - {id: z, text: {ko: z, en: z}}\nexplanation: {ko: e, en: e}\n");
+        let o = q("id: o\nlesson: l\nkind: order\nprompt: {ko: p, en: p}\nitems:\n  - {id: p, text: {ko: p, en: p}}\n  - {id: q, text: {ko: q, en: q}}\n  - {id: r, text: {ko: r, en: r}}\nexplanation: {ko: e, en: e}\n");
         let shown: Vec<String> = o.shown_choices().into_iter().map(|c| c.id).collect();
-        assert_ne!(shown, ["x", "y", "z"]);
-        assert!(o.judge(&Answer::Ids(vec!["x".into(), "y".into(), "z".into()]), Lang::En).unwrap().correct);
+        assert_ne!(shown, ["p", "q", "r"]);
+        assert!(o.judge(&Answer::Ids(vec!["p".into(), "q".into(), "r".into()]), Lang::En).unwrap().correct);
         assert!(!o.judge(&Answer::Ids(shown), Lang::En).unwrap().correct);
     }
 }
