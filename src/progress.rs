@@ -182,6 +182,14 @@ impl Progress {
     pub fn export(&self) -> Result<serde_json::Value> {
         let lessons = self.lessons_read()?;
         let quiz = self.quiz_latest()?;
+        let attempts: Vec<serde_json::Value> = self.with(|c| {
+            c.prepare("SELECT question, answer, score, correct, at FROM quiz_attempts ORDER BY id")?
+                .query_map([], |r| {
+                    let answer: String = r.get(1)?;
+                    Ok(serde_json::json!({"question": r.get::<_, String>(0)?, "answer": serde_json::from_str::<serde_json::Value>(&answer).unwrap_or_default(), "score": r.get::<_, f64>(2)?, "correct": r.get::<_, bool>(3)?, "at": r.get::<_, i64>(4)?}))
+                })?
+                .collect()
+        })?;
         let verdicts: Vec<serde_json::Value> = self.with(|c| {
             c.prepare("SELECT exercise, passed, source, at, detail FROM verdicts ORDER BY id")?
                 .query_map([], |r| {
@@ -195,7 +203,7 @@ impl Progress {
                 .query_map([], |r| Ok(serde_json::json!({"exercise": r.get::<_, String>(0)?, "check": r.get::<_, String>(1)?, "level": r.get::<_, i64>(2)?, "at": r.get::<_, i64>(3)?})))?
                 .collect()
         })?;
-        Ok(serde_json::json!({"format": 1, "lessons_read": lessons, "quiz": quiz, "verdicts": verdicts, "hints": hints}))
+        Ok(serde_json::json!({"format": 1, "lessons_read": lessons, "quiz": quiz, "quiz_attempts": attempts, "verdicts": verdicts, "hints": hints}))
     }
 }
 
