@@ -22,20 +22,15 @@ pub async fn missing_image(facts: &Facts, ex: &Exercise, dir: &Path) -> Result<T
         Ok(t) => t,
         Err(_) => return Ok(messages::no_dockerfile(tag, dir)),
     };
-    let parsed = match Dockerfile::parse(&text) {
-        Ok(p) => p,
-        Err(e) => return Ok(messages::dockerfile_unparsable(tag, dir, &crate::content::frontmatter::first_line(&e.to_string()))),
+    let bases = match base_images(&text) {
+        Ok(b) => b,
+        Err(e) => return Ok(messages::dockerfile_unparsable(tag, dir, &e)),
     };
-    let stages = parsed.stages();
     let mut missing = vec![];
-    for stage in stages.iter() {
-        let StageParent::Image(image) = &stage.parent else { continue };
-        let resolved = image.resolve_vars(&parsed).unwrap_or_else(|| (*image).clone());
-        let name = reference(&resolved);
+    for (line, name) in bases {
         if name == "scratch" || facts.get(&name).await?.is_some() {
             continue;
         }
-        let line = line_of(&text, stage.instructions.first().map(|i| i.span().start).unwrap_or(0));
         missing.push((line, name));
     }
     if missing.is_empty() {
@@ -47,6 +42,20 @@ pub async fn missing_image(facts: &Facts, ex: &Exercise, dir: &Path) -> Result<T
         (line, name, near)
     }).collect();
     Ok(messages::from_missing(tag, &explained))
+}
+
+/// The images a Dockerfile's stages start FROM (not earlier stages), with their line numbers and
+/// `ARG` defaults substituted. Pure, so it can be fuzzed (`fuzz/fuzz_targets/dockerfile.rs`).
+pub fn base_images(text: &str) -> Result<Vec<(usize, String)>, String> {
+    let parsed = Dockerfile::parse(text).map_err(|e| crate::content::frontmatter::first_line(&e.to_string()))?;
+    let mut out = vec![];
+    for stage in parsed.stages().iter() {
+        let StageParent::Image(image) = &stage.parent else { continue };
+        let resolved = image.resolve_vars(&parsed).unwrap_or_else(|| (*image).clone());
+        let line = line_of(text, stage.instructions.first().map(|i| i.span().start).unwrap_or(0));
+        out.push((line, reference(&resolved)));
+    }
+    Ok(out)
 }
 
 fn reference(r: &ImageRef) -> String {
@@ -85,6 +94,13 @@ pub fn nearest(name: &str, tags: &[String]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn base_images_skip_stages_and_substitute_args() {
+        let text = "ARG V=3.0\nFROM golden/dotnetcore-sdk:${V} AS builder\nRUN x\n\nFROM builder AS again\nFROM golden/aspnet-core:3.0\nCOPY --from=builder /out /app\n";
+        assert_eq!(super::base_images(text).unwrap(), [(2, "golden/dotnetcore-sdk:3.0".to_string()), (6, "golden/aspnet-core:3.0".to_string())]);
+        assert!(super::base_images("FROM\n").is_err() || super::base_images("FROM\n").unwrap().is_empty());
+    }
+
     #[test]
     fn nearest_tag_catches_the_books_typo() {
         let tags = vec!["golden/dotnet-core-sdk:3.0".to_string(), "golden/aspnet-core:3.0".to_string(), "busybox:latest".to_string()];

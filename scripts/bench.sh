@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Benchmarks workbench side by side with the docker CLI on this machine's daemon, alternating A and
+# B, median of N runs (default 7), and prints the ratios. Needs a running Docker daemon; builds the
+# offline stand-ins and the reference solutions first. Writes nothing but temporary folders.
+#   scripts/bench.sh [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-7}"
+export DOCKER_CLI="${DOCKER_CLI:-$( [ -x /usr/bin/docker ] && echo /usr/bin/docker || echo docker )}"
+docker="$DOCKER_CLI"
+cargo build --release --locked -q
+wb="$PWD/target/release/workbench"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"; pkill -f "workbench-bench-serve" 2>/dev/null || true' EXIT
+ws="$tmp/ws"; data="$tmp/data"
+mkdir -p "$ws"
+for e in golden-sdk golden-runtime golden-app; do cp -r "exercises/$e/solution" "$ws/$e"; done
+bash tests/fixtures/stand-ins/build.sh >/dev/null
+for e in golden-sdk golden-runtime golden-app; do "$wb" --workspace "$ws" --data "$data" build "$e" >/dev/null; done
+
+now() { date +%s%N; }
+median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f", m/1e6}'; }
+# time_pair NAME "A command" "B command": alternate A and B, print the medians and B/A... as A/B.
+time_pair() {
+  local name="$1" a="$2" b="$3" ta=() tb=()
+  for _ in $(seq 1 "$runs"); do
+    local s; s=$(now); eval "$a" >/dev/null 2>&1; ta+=($(( $(now) - s )))
+    s=$(now); eval "$b" >/dev/null 2>&1; tb+=($(( $(now) - s )))
+  done
+  local ma mb
+  ma=$(printf '%s\n' "${ta[@]}" | median); mb=$(printf '%s\n' "${tb[@]}" | median)
+  printf '%-34s workbench %8s ms   docker CLI %8s ms   ratio %s\n' "$name" "$ma" "$mb" "$(awk -v a="$ma" -v b="$mb" 'BEGIN {printf "%.2fx", a/b}')"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); daemon $($docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})')"
+echo "runs per figure: $runs (alternating), medians"
+echo
+time_pair "check --all vs CLI script" "'$wb' --workspace '$ws' --data '$data' check --all" "bash scripts/bench/cli-check.sh"
+time_pair "build x3, cached" \
+  "for e in golden-sdk golden-runtime golden-app; do '$wb' --workspace '$ws' --data '$data' build \$e; done" \
+  "for e in golden-sdk:golden/dotnet-core-sdk:3.0 golden-runtime:golden/aspnet-core:3.0 golden-app:golden-app:1.0; do DOCKER_BUILDKIT=0 $docker build -q -t \${e#*:} '$ws/'\${e%%:*}; done"
+time_pair "build x3, --no-cache" \
+  "for e in golden-sdk golden-runtime golden-app; do '$wb' --workspace '$ws' --data '$data' build \$e --no-cache; done" \
+  "for e in golden-sdk:golden/dotnet-core-sdk:3.0 golden-runtime:golden/aspnet-core:3.0 golden-app:golden-app:1.0; do DOCKER_BUILDKIT=0 $docker build -q --no-cache -t \${e#*:} '$ws/'\${e%%:*}; done"
+
+# Launch to first answered request, and idle memory.
+launch=()
+for _ in $(seq 1 "$runs"); do
+  s=$(now)
+  WORKBENCH_TOKEN=bench "$wb" --workspace "$ws" --data "$data" serve --no-open --port 8766 >/dev/null 2>&1 &
+  pid=$!
+  until curl -sf -o /dev/null -H 'Authorization: Bearer bench' http://127.0.0.1:8766/; do sleep 0.002; done
+  launch+=($(( $(now) - s )))
+  sleep 1
+  rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+  kill $pid; wait $pid 2>/dev/null || true
+done
+printf '%-34s %s ms (goal <= 100 ms)\n' "serve: launch to first answer" "$(printf '%s\n' "${launch[@]}" | median)"
+printf '%-34s %.1f MiB (goal <= 25 MiB)\n' "serve: resident memory when idle" "$(awk -v k="$rss" 'BEGIN {print k/1024}')"
+
+# Pages and verdicts under load from a second process on loopback.
+if command -v wrk >/dev/null; then
+  WORKBENCH_TOKEN=bench "$wb" --workspace "$ws" --data "$data" serve --no-open --port 8766 >/dev/null 2>&1 &
+  pid=$!
+  until curl -sf -o /dev/null -H 'Authorization: Bearer bench' http://127.0.0.1:8766/; do sleep 0.01; done
+  size=$(curl -s -H 'Authorization: Bearer bench' http://127.0.0.1:8766/lessons/hands-on | wc -c)
+  echo "lesson page /lessons/hands-on: $size bytes"
+  wrk -t2 -c100 -d10s --latency -H 'Authorization: Bearer bench' http://127.0.0.1:8766/lessons/hands-on | awk '/Requests\/sec|99%/ {print "  " $0}'
+  cat > "$tmp/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = "{}"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer bench"
+LUA
+  echo "check verdict POST /api/exercises/golden-sdk/check (100 connections, 10 s):"
+  wrk -t2 -c100 -d10s --latency -s "$tmp/post.lua" http://127.0.0.1:8766/api/exercises/golden-sdk/check | awk '/Requests\/sec|99%|Non-2xx/ {print "  " $0}'
+  # Concurrent checks of the app: they queue, so no two probe containers exist at once.
+  max=0
+  ( for _ in $(seq 1 8); do curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -H 'Authorization: Bearer bench' -d '{}' http://127.0.0.1:8766/api/exercises/golden-app/check & done; wait ) &
+  loader=$!
+  while kill -0 $loader 2>/dev/null; do
+    n=$($docker ps -q --filter label=workbench.managed=true | wc -l); [ "$n" -gt "$max" ] && max=$n
+  done
+  echo "8 concurrent checks of golden-app: at most $max probe container(s) at once"
+  kill $pid; wait $pid 2>/dev/null || true
+  if command -v mdbook >/dev/null; then
+    mkdir -p "$tmp/book/src"
+    printf '[book]\ntitle = "bench"\n' > "$tmp/book/book.toml"
+    printf '# Summary\n\n- [Hands-on](hands-on.md)\n' > "$tmp/book/src/SUMMARY.md"
+    sed '1,/^---$/d' lessons/en/06-hands-on.md | sed '1,/^---$/d' > "$tmp/book/src/hands-on.md"
+    (cd "$tmp/book" && mdbook serve -p 8767 >/dev/null 2>&1 &)
+    until curl -sf -o /dev/null http://127.0.0.1:8767/hands-on.html; do sleep 0.1; done
+    echo "mdbook serve, same lesson ($(curl -s http://127.0.0.1:8767/hands-on.html | wc -c) bytes):"
+    wrk -t2 -c100 -d10s --latency http://127.0.0.1:8767/hands-on.html | awk '/Requests\/sec|99%/ {print "  " $0}'
+    pkill -f "mdbook serve -p 8767" || true
+  fi
+else
+  echo "(install wrk for the load figures: apt-get install wrk)"
+fi
+printf '%-34s %s\n' "binary size (release, all embedded)" "$(du -h "$wb" | cut -f1) ($(stat -c %s "$wb") bytes)"
+$docker image rm -f golden-app:1.0 golden/aspnet-core:3.0 golden/dotnet-core-sdk:3.0 >/dev/null
