@@ -13,7 +13,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; t
 apt_ready=0
 apt_install() {
   if [ "$apt_ready" = 0 ]; then as_root apt-get update -qq; apt_ready=1; fi
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
 }
 
 # The docker CLI for fixtures and tests: Debian's 20.10 client (BuildKit built in) when present.
@@ -39,6 +39,11 @@ docker_cli version --format 'Docker daemon: {{.Server.Version}} (API {{.Server.A
 if ! { command -v busybox >/dev/null && ldd "$(command -v busybox)" 2>&1 | grep -q 'not a dynamic'; }; then
   log "installing busybox-static for the offline stand-ins"
   apt_install busybox-static
+fi
+
+if ! command -v podman >/dev/null; then
+  log "installing podman (the checker is also tested on its Docker-compatible API)"
+  apt_install podman || echo "podman could not be installed: its tests will be skipped"
 fi
 
 log "cargo test"

@@ -127,20 +127,30 @@ pub async fn check_exercise(facts: &Facts, content: &Content, ex: &Exercise, wor
     verdict.image = Some(tag.clone());
     push(&mut verdict, "image".into(), true, messages::image_found(&tag, &ex.spec.image.tag));
 
-    let base = lineage::check_base(facts, content, ex, &image).await?;
-    push(&mut verdict, "base".into(), base.0, base.1);
-    for other in &ex.spec.excludes_layers_of {
-        let (passed, message) = lineage::check_excludes(facts, content, other, &image).await?;
-        push(&mut verdict, format!("excludes.{other}"), passed, message);
+    // Lineage (several inspections) and the in-container checks (create, read, run) do not
+    // depend on each other: run them at once; the verdict lists them in a fixed order.
+    let lineage_checks = async {
+        let base = lineage::check_base(facts, content, ex, &image).await?;
+        let mut out = vec![("base".to_string(), base.0, base.1)];
+        for other in &ex.spec.excludes_layers_of {
+            let (passed, message) = lineage::check_excludes(facts, content, other, &image).await?;
+            out.push((format!("excludes.{other}"), passed, message));
+        }
+        Ok::<_, CheckError>(out)
+    };
+    let needs_container = !ex.spec.files.is_empty() || ex.spec.cmd_target || ex.spec.run.is_some();
+    let container_checks = async {
+        if needs_container { files::check_in_container(facts.engine(), &ex.spec, &image).await.map_err(CheckError::from) } else { Ok(vec![]) }
+    };
+    let (lineage_results, container_results) = tokio::join!(lineage_checks, container_checks);
+    for (id, passed, message) in lineage_results? {
+        push(&mut verdict, id, passed, message);
     }
     for (id, passed, message) in config::check_config(&ex.spec, &image) {
         push(&mut verdict, id, passed, message);
     }
-    let needs_container = !ex.spec.files.is_empty() || ex.spec.cmd_target || ex.spec.run.is_some();
-    if needs_container {
-        for (id, passed, message) in files::check_in_container(facts.engine(), &ex.spec, &image).await? {
-            push(&mut verdict, id, passed, message);
-        }
+    for (id, passed, message) in container_results? {
+        push(&mut verdict, id, passed, message);
     }
     Ok(verdict)
 }

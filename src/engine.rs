@@ -167,6 +167,27 @@ impl Engine {
         Ok(Some(facts(reference, inspect, history)))
     }
 
+    /// Image events (tag, untag, delete, …) as `(action, image name)`, as they happen: what the
+    /// exercise page's watch mode re-checks on.
+    pub fn image_events(&self) -> impl futures_util::Stream<Item = (String, String)> + use<> {
+        use futures_util::StreamExt;
+        let filters = HashMap::from([("type", vec!["image"])]);
+        let options = bollard::query_parameters::EventsOptionsBuilder::new().filters(&filters).build();
+        self.docker.events(Some(options)).filter_map(|e| async move {
+            let e = e.ok()?;
+            let name = e.actor.and_then(|a| a.attributes).and_then(|mut a| a.remove("name"))?;
+            Some((e.action.unwrap_or_default(), name))
+        })
+    }
+
+    /// Free bytes where the daemon keeps images, when that folder is on this machine.
+    pub async fn free_disk(&self) -> Option<(String, u64)> {
+        let info = within("report its state", CALL_TIMEOUT, self.docker.info()).await.ok()?;
+        let root = info.docker_root_dir?;
+        let s = rustix::fs::statvfs(root.as_str()).ok()?;
+        Some((root, s.f_bavail * s.f_frsize))
+    }
+
     /// Every `repo:tag` in the daemon.
     pub async fn tags(&self) -> Result<Vec<String>, EngineError> {
         let list = within("list images", CALL_TIMEOUT, self.docker.list_images(None::<bollard::query_parameters::ListImagesOptions>)).await?;

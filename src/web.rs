@@ -73,6 +73,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/exercises/{id}/reset", post(api::reset))
         .route("/api/exercises/{id}/hint", post(api::hint))
         .route("/api/lineage", get(api::lineage))
+        .route("/api/events", get(api::events))
         .route("/api/quiz/{id}", post(api::answer))
         .route("/api/lessons/{id}/read", post(api::lesson_read))
         .route("/static/{*path}", get(assets::serve_static))

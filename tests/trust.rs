@@ -18,7 +18,7 @@ fn learner_containers_are_hardened() {
     rt.block_on(async {
         let engine = workbench::engine::Engine::connect().await.unwrap();
         // The same call the app probe makes.
-        let held = engine.create("mcr.microsoft.com/dotnet/core/aspnet:3.0", Some("80/tcp")).await.unwrap();
+        let held = engine.create("mcr.microsoft.com/dotnet/core/sdk:3.0.100", Some("80/tcp")).await.unwrap();
         let id = held.id.clone();
         let inspect = engine.docker().inspect_container(&id, None::<bollard::query_parameters::InspectContainerOptions>).await.unwrap();
         held.remove().await;

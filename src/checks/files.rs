@@ -12,7 +12,10 @@ use crate::i18n::Text;
 const MAX_FILE: usize = 1 << 20;
 
 pub async fn check_in_container(engine: &Engine, spec: &ExerciseSpec, image: &ImageFacts) -> Result<Vec<(String, bool, Text)>, EngineError> {
-    let publish = spec.run.as_ref().map(|r| r.port.as_str());
+    // An image without a command cannot even be created to run; that is the learner's to fix,
+    // and the checks say so rather than report the daemon's refusal.
+    let runnable = !image.entrypoint.is_empty() || !image.cmd.is_empty();
+    let publish = spec.run.as_ref().filter(|_| runnable).map(|r| r.port.as_str());
     let held = engine.create(&image.id, publish).await?;
     let result = checks_with(&held, spec, image).await;
     held.remove().await;
@@ -43,14 +46,11 @@ async fn checks_with(held: &crate::engine::container::Held<'_>, spec: &ExerciseS
         out.push((id, verdict.0, verdict.1));
     }
 
-    let mut can_run = true;
+    let mut can_run = !image.entrypoint.is_empty() || !image.cmd.is_empty();
     if spec.cmd_target {
         let command: Vec<&String> = image.entrypoint.iter().chain(&image.cmd).collect();
         match target_of(&command) {
-            None => {
-                can_run = !command.is_empty();
-                out.push(("cmd-target".into(), false, messages::no_dll_in_command(&command)));
-            }
+            None => out.push(("cmd-target".into(), false, messages::no_dll_in_command(&command))),
             Some(target) => {
                 let path = absolute(target, if image.working_dir.is_empty() { "/" } else { &image.working_dir });
                 if held.read_file(&path, 1).await?.is_some() {

@@ -178,7 +178,7 @@ pub fn cmd_target_missing(path: &str, found: &[String]) -> Text {
 }
 
 pub fn not_run_because_target() -> Text {
-    t("실행 명령이 가리키는 파일이 없어 앱을 실행하지 않았습니다. 위의 문제를 먼저 고치세요.".into(), "The app was not started, because the file its command runs is missing. Fix that first.".into())
+    t("이미지의 실행 명령(cmd-target)에 문제가 있어 앱을 실행하지 않았습니다. 위의 문제를 먼저 고치세요.".into(), "The app was not started, because the image's command (cmd-target) has a problem. Fix that first.".into())
 }
 
 pub fn responded(path: &str, status: u16, ms: u128) -> Text {

@@ -30,6 +30,11 @@ pub async fn run(ctx: &Context, id: &str, timeout: u64, no_cache: bool) -> Resul
 pub async fn build_one(ctx: &Context, engine: &Engine, ex: &Exercise, timeout: Duration, no_cache: bool) -> Result<u8> {
     let dir = crate::workspace::scaffold(&ctx.workspace, ex)?;
     let tag = &ex.spec.image.tag;
+    if let Some((root, free)) = engine.free_disk().await {
+        if free < super::doctor::LOW_DISK_BYTES {
+            eprintln!("warning: only {} free where Docker keeps images ({root}). {}", super::doctor::gib(free), super::doctor::LOW_DISK_FIX);
+        }
+    }
     let bar = ProgressBar::new_spinner();
     bar.set_style(ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}").expect("valid template"));
     bar.enable_steady_tick(Duration::from_millis(120));

@@ -47,17 +47,21 @@ pub async fn run(ctx: &Context, exercise: Option<String>, all: bool, build: bool
     }
     let facts = Facts::new(engine);
     let results = checks::check_many(&facts, &content, &selected, &ctx.workspace).await;
+    // An exercise that cannot be judged does not hide the verdicts of the others; it makes the
+    // exit code 2, and no verdict is recorded for it.
     let mut verdicts = vec![];
-    for r in results {
+    let mut cannot_judge = false;
+    for (ex, r) in selected.iter().zip(results) {
         match r {
             Ok(v) => verdicts.push(v),
             Err(CheckError::Engine(e)) => {
+                eprint!("{}: ", ex.spec.id);
                 super::environment_error(&e);
-                return Ok(2);
+                cannot_judge = true;
             }
             Err(e) => {
-                eprintln!("environment error: {e}");
-                return Ok(2);
+                eprintln!("{}: environment error: {e}", ex.spec.id);
+                cannot_judge = true;
             }
         }
     }
@@ -69,14 +73,17 @@ pub async fn run(ctx: &Context, exercise: Option<String>, all: bool, build: bool
     let passed = verdicts.iter().all(Verdict::passed);
     if json {
         let items: Vec<_> = verdicts.iter().map(|v| v.to_json(ctx.lang)).collect();
-        let out = if all { serde_json::json!({"passed": passed, "exercises": items}) } else { serde_json::to_value(&items[0])? };
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        if all {
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({"passed": passed && !cannot_judge, "exercises": items}))?);
+        } else if let Some(one) = items.first() {
+            println!("{}", serde_json::to_string_pretty(one)?);
+        }
     } else {
         for v in &verdicts {
             print_verdict(v, ctx.lang);
         }
     }
-    Ok(if passed { 0 } else { 1 })
+    Ok(if cannot_judge { 2 } else if passed { 0 } else { 1 })
 }
 
 pub fn print_verdict(v: &Verdict, lang: Lang) {

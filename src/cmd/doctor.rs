@@ -23,14 +23,10 @@ pub async fn run(ctx: &Context, json: bool) -> Result<u8> {
         Ok(engine) => {
             let i = &engine.info;
             findings.push(Finding { ok: true, blocking: false, what: format!("{} {} (API {}) answers at {}", i.product, i.version, i.api_version, i.host), fix: String::new() });
-            if let Ok(info) = engine.docker().info().await {
-                if let Some(root) = info.docker_root_dir {
-                    match free_bytes(&root) {
-                        Some(free) if free < LOW_DISK_BYTES => findings.push(Finding { ok: false, blocking: false, what: format!("only {} free where Docker keeps images ({root})", gib(free)), fix: "Free disk space: `docker system df` shows what Docker uses, `docker image prune` and `docker builder prune` remove what is unused.".into() }),
-                        Some(free) => findings.push(Finding { ok: true, blocking: false, what: format!("{} free for images ({root})", gib(free)), fix: String::new() }),
-                        None => {}
-                    }
-                }
+            match engine.free_disk().await {
+                Some((root, free)) if free < LOW_DISK_BYTES => findings.push(Finding { ok: false, blocking: false, what: format!("only {} free where Docker keeps images ({root})", gib(free)), fix: LOW_DISK_FIX.into() }),
+                Some((root, free)) => findings.push(Finding { ok: true, blocking: false, what: format!("{} free for images ({root})", gib(free)), fix: String::new() }),
+                None => {}
             }
             let content = ctx.content.get();
             let mut bases: Vec<&str> = content.exercises.iter().filter_map(|e| e.spec.base.image.as_deref()).collect();
@@ -85,11 +81,8 @@ fn unreachable_fix(e: &EngineError, host: &str) -> String {
     fix.trim().to_string()
 }
 
-fn free_bytes(path: &str) -> Option<u64> {
-    let s = rustix::fs::statvfs(path).ok()?;
-    Some(s.f_bavail * s.f_frsize)
-}
+pub const LOW_DISK_FIX: &str = "Free disk space: `docker system df` shows what Docker uses, `docker image prune` and `docker builder prune` remove what is unused.";
 
-fn gib(b: u64) -> String {
+pub fn gib(b: u64) -> String {
     format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64)
 }

@@ -153,6 +153,15 @@ pub async fn build(State(state): State<AppState>, Path(id): Path<String>, Json(b
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(10))))
 }
 
+/// Server-sent events of image changes in the daemon (`{"action", "name"}`), so an exercise page
+/// re-checks when its image is (re)built — by the page, the CLI or the learner's own `docker build`.
+pub async fn events(State(state): State<AppState>) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    use futures_util::StreamExt;
+    let engine = state.engine().await?;
+    let stream = engine.image_events().map(|(action, name)| Ok(Event::default().event("image").data(json!({"action": action, "name": name}).to_string())));
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
 fn done(ok: bool, message: &str) -> Event {
     Event::default().event("done").data(json!({"ok": ok, "message": message}).to_string())
 }
@@ -269,25 +278,33 @@ pub async fn lineage(State(state): State<AppState>) -> Result<Json<serde_json::V
     let content = state.content.get();
     let engine = state.engine().await?;
     let facts = Facts::new(engine);
-    let mut chain = vec![];
-    let mut names: Vec<String> = content.exercises.iter().filter_map(|e| e.spec.base.image.clone()).collect();
-    names.dedup();
-    for n in names {
-        chain.push(n);
-    }
+    // Columns: each official base, then the images built on it (golden SDK; golden runtime, app).
+    let mut chain: Vec<(String, Option<String>)> = vec![];
+    let mut found: std::collections::HashMap<&str, String> = Default::default();
     for e in &content.exercises {
-        if let Some((tag, _)) = facts.exercise_image(e).await? {
-            chain.push(tag);
-        } else {
-            chain.push(e.spec.image.tag.clone());
+        let tag = match facts.exercise_image(e).await? {
+            Some((tag, _)) => tag,
+            None => e.spec.image.tag.clone(),
+        };
+        let base = match (&e.spec.base.image, &e.spec.base.exercise) {
+            (Some(image), _) => Some(image.clone()),
+            (None, Some(other)) => found.get(other.as_str()).cloned(),
+            _ => None,
+        };
+        if let Some(image) = &e.spec.base.image {
+            if !chain.iter().any(|(n, _)| n == image) {
+                chain.push((image.clone(), None));
+            }
         }
+        found.insert(&e.spec.id, tag.clone());
+        chain.push((tag, base));
     }
     let mut images = vec![];
-    for name in chain {
+    for (name, from) in chain {
         let f = facts.get(&name).await?;
         images.push(match f {
-            None => json!({"name": name, "present": false}),
-            Some(f) => json!({"name": name, "present": true, "layers": f.layers, "sizes": f.history.iter().filter(|h| h.size > 0).map(|h| h.size).collect::<Vec<_>>(), "labels": f.labels, "size": f.size}),
+            None => json!({"name": name, "from": from, "present": false}),
+            Some(f) => json!({"name": name, "from": from, "present": true, "layers": f.layers, "labels": f.labels, "size": f.size}),
         });
     }
     Ok(Json(json!({"images": images})))

@@ -94,7 +94,7 @@ pub async fn lesson(State(state): State<AppState>, Path(id): Path<String>, heade
         return not_found_page(&content, lang);
     };
     let lesson = &content.lessons[pos];
-    let etag = format!("\"{:x}-{}-{}\"", content.generation, lang.code(), id.len());
+    let etag = format!("\"{:x}-{}-{id}\"", content.generation, lang.code());
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return StatusCode::NOT_MODIFIED.into_response();
     }
@@ -137,7 +137,13 @@ pub async fn quiz(State(state): State<AppState>, headers: HeaderMap) -> Response
         .quiz
         .iter()
         .map(|q| {
-            let choices: Vec<Value> = q.shown_choices().iter().map(|c| context! { id => c.id, text => c.text.get(lang) }).collect();
+            let mut shown = q.shown_choices();
+            // An answered ordering question comes back in the learner's order, not shuffled again.
+            if let (Kind::Order { .. }, Some(saved)) = (&q.kind, latest.iter().find(|r| r.question == q.id).and_then(|r| r.answer.as_array())) {
+                let pos = |id: &str| saved.iter().position(|v| v.as_str() == Some(id)).unwrap_or(usize::MAX);
+                shown.sort_by_key(|c| pos(&c.id));
+            }
+            let choices: Vec<Value> = shown.iter().map(|c| context! { id => c.id, text => c.text.get(lang) }).collect();
             // A previous answer is judged again here, so its result shows in the current language;
             // the answer key reaches the page only for questions already answered.
             let previous = latest.iter().find(|r| r.question == q.id).and_then(|r| {

@@ -267,7 +267,7 @@ function setupExercise() {
   }
 
   let checking = false;
-  async function check() {
+  let check = async function () {
     if (checking) return;
     checking = true;
     const b = $("#check"); b.disabled = true;
@@ -276,9 +276,23 @@ function setupExercise() {
     try { const v = await post(`/api/exercises/${id}/check`); lastVerdictKey = JSON.stringify(v); renderVerdict(v); drawLineage(); }
     catch (e) { box.replaceChildren(el("p", { class: "env" }, el("strong", { text: s.env + ": " }), document.createTextNode(e.message)), el("p", { text: e.advice || "" })); }
     finally { b.disabled = false; checking = false; box.removeAttribute("aria-busy"); }
-  }
-  $("#check").addEventListener("click", check);
+  };
+  $("#check").addEventListener("click", () => check());
 
+  // Watch mode, like rustlings: an image with this exercise's tag (re)built anywhere — this page,
+  // the CLI, the learner's own `docker build` — is re-checked (Docker events, streamed by the
+  // server), and files changed in another editor are reloaded and re-checked.
+  let lastCheck = 0;
+  const origCheck = check;
+  check = async () => { lastCheck = Date.now(); return origCheck(); };
+  if (window.EventSource) {
+    const events = new EventSource("/api/events");
+    events.addEventListener("image", ev => {
+      let e; try { e = JSON.parse(ev.data); } catch (_) { return; }
+      if (e.name !== root.dataset.tag || !$("#auto").checked || controller || Date.now() - lastCheck < 3000) return;
+      check();
+    });
+  }
   // Watch mode: files changed in another editor are reloaded and re-checked.
   setInterval(async () => {
     if (!$("#auto").checked || controller || document.hidden) return;
@@ -320,9 +334,11 @@ function setupExercise() {
         add("title", {}, l).remove(); r.append(Object.assign(document.createElementNS(ns, "title"), { textContent: l }));
         add("text", { x: x + 6, y: y + 14, "font-size": 9 }, l.slice(7, 19));
       });
-      if (i > 0) add("text", { x: x - gap / 2, y: top + maxLayers * unit / 2, "text-anchor": "middle", "font-size": 14 }, "→");
+      // An arrow only where this image is built on the one to its left.
+      if (i > 0 && im.from && im.from === imgs[i - 1].name) add("text", { x: x - gap / 2, y: top + maxLayers * unit / 2, "text-anchor": "middle", "font-size": 16 }, "→");
       Object.entries(im.labels || {}).filter(([k]) => !k.startsWith("workbench.")).forEach(([k, v], n) => {
-        add("text", { x, y: top + maxLayers * unit + 18 + n * 16, "font-size": 9 }, `${k}=${v}`.slice(0, 32));
+        const text = `${k}=${v}`;
+        add("text", { x, y: top + maxLayers * unit + 18 + n * 16, "font-size": 10 }, text.length > 30 ? text.slice(0, 29) + "…" : text);
       });
     });
     box.replaceChildren(svg);
