@@ -136,6 +136,7 @@ pub enum ContentAction {
 }
 
 pub fn run() -> ExitCode {
+    crate::trace("start");
     let cli = Cli::parse();
     let ctx = crate::cmd::Context::new(&cli);
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {

@@ -31,8 +31,10 @@ impl Context {
             Some(dir) => Source::Dir(dir.clone()),
             None => Source::Embedded,
         };
+        let content = Arc::new(ContentStore::new(source));
+        crate::trace("content loaded");
         Context {
-            content: Arc::new(ContentStore::new(source)),
+            content,
             workspace: cli.workspace.clone().unwrap_or_else(crate::workspace::default_root),
             data: cli.data.clone().unwrap_or_else(crate::progress::default_dir),
             lang: cli.lang.unwrap_or_else(Lang::from_env),

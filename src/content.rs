@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::i18n::{Lang, Text};
+use crate::i18n::Lang;
 pub use exercise::ExerciseSpec;
 pub use quiz::Question;
 pub use source::Source;
@@ -271,9 +271,4 @@ impl ContentStore {
     pub fn source(&self) -> &Source {
         &self.source
     }
-}
-
-/// Bilingual text helper for content that is written as two strings.
-pub fn text(ko: &str, en: &str) -> Text {
-    Text::new(ko, en)
 }

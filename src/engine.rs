@@ -136,6 +136,7 @@ impl Engine {
             product,
             os: v.os.unwrap_or_default(),
         };
+        crate::trace("connected");
         Ok(Engine { docker, owner: cleanup::owner_id(), info })
     }
 

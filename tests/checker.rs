@@ -99,6 +99,23 @@ fn starters_fail() {
 /// (name, Dockerfile, failing check, words its message must contain); `None` = must pass.
 type Case = (&'static str, &'static str, Option<(&'static str, &'static [&'static str])>);
 
+/// Builds each case's Dockerfile (over the reference solution's other files) as `tag` from a
+/// clean daemon, and checks the verdict.
+fn run_cases(exercise: &str, tag: &str, builder: Builder, cases: &[Case]) {
+    for (name, dockerfile, expect) in cases {
+        remove_images(ALL_TAGS);
+        let ws = Workspace::new();
+        let dir = ws.with(exercise, &[("Dockerfile", dockerfile)]);
+        let (ok, log) = build(&dir, tag, builder);
+        assert!(ok, "{name}: {log}");
+        let (_, v) = verdict(&ws, exercise);
+        match expect {
+            None => all_pass(&v),
+            Some((id, needles)) => assert_failed(&v, id, needles),
+        }
+    }
+}
+
 const SDK_CASES: &[Case] = &[
     ("separate LABEL lines, relative WORKDIR as in the book", "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=\"dotnet\"\nLABEL version=\"3.0\"\nLABEL description=\".NET Core 3.0 SDK\"\nLABEL owner=\"golden-images@example.org\"\nWORKDIR src\nCOPY global.json .\n", None),
     ("COPY to an absolute folder, extra harmless lines", "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nENV DOTNET_CLI_TELEMETRY_OPTOUT=1\nLABEL owner=ops@example.com description=\".NET Core 3.0 SDK\" version=3.0 framework=dotnet team=platform\nWORKDIR /src\nCOPY global.json /src/\nRUN true\n", None),
@@ -116,18 +133,7 @@ const SDK_CASES: &[Case] = &[
 fn golden_sdk_answers() {
     let _l = daemon_lock();
     stand_ins();
-    for (name, dockerfile, expect) in SDK_CASES {
-        remove_images(ALL_TAGS);
-        let ws = Workspace::new();
-        let dir = ws.with("golden-sdk", &[("Dockerfile", dockerfile)]);
-        let (ok, log) = build(&dir, SDK, Builder::Classic);
-        assert!(ok, "{name}: {log}");
-        let (_, v) = verdict(&ws, "golden-sdk");
-        match expect {
-            None => all_pass(&v),
-            Some((id, needles)) => assert_failed(&v, id, needles),
-        }
-    }
+    run_cases("golden-sdk", SDK, Builder::Classic, SDK_CASES);
     // A global.json that is not JSON.
     let ws = Workspace::new();
     let dir = ws.with("golden-sdk", &[("global.json", "{ sdk: 3.0.100 ")]);
@@ -167,18 +173,7 @@ const RUNTIME_CASES: &[Case] = &[
 fn golden_runtime_answers() {
     let _l = daemon_lock();
     stand_ins();
-    for (name, dockerfile, expect) in RUNTIME_CASES {
-        remove_images(ALL_TAGS);
-        let ws = Workspace::new();
-        let dir = ws.with("golden-runtime", &[("Dockerfile", dockerfile)]);
-        let (ok, log) = build(&dir, RUNTIME, Builder::BuildKit);
-        assert!(ok, "{name}: {log}");
-        let (_, v) = verdict(&ws, "golden-runtime");
-        match expect {
-            None => all_pass(&v),
-            Some((id, needles)) => assert_failed(&v, id, needles),
-        }
-    }
+    run_cases("golden-runtime", RUNTIME, Builder::BuildKit, RUNTIME_CASES);
     remove_images(ALL_TAGS);
 }
 

@@ -3,7 +3,6 @@
 //! reported as an environment error, and progress that survives SIGKILL at random moments.
 mod support;
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -228,7 +227,6 @@ fn acknowledged_answers_survive_sigkill_at_random_moments() {
     assert!(!acknowledged.is_empty());
     let integrity = rusqlite::Connection::open(data.path().join("progress.db")).unwrap().query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)).unwrap();
     assert_eq!(integrity, "ok");
-    let _ = HashMap::<(), ()>::new();
 }
 
 fn unsafe_kill(pid: u32) {

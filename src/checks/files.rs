@@ -46,32 +46,39 @@ async fn checks_with(held: &crate::engine::container::Held<'_>, spec: &ExerciseS
         out.push((id, verdict.0, verdict.1));
     }
 
-    let mut can_run = !image.entrypoint.is_empty() || !image.cmd.is_empty();
-    if spec.cmd_target {
+    // The file the command runs is looked for first, with a stat (quick), and searched for only
+    // when missing: a run that fails removes its container (AutoRemove), and with it the files.
+    let runnable = !image.entrypoint.is_empty() || !image.cmd.is_empty();
+    let target_check = async {
+        if !spec.cmd_target {
+            return Ok(None);
+        }
         let command: Vec<&String> = image.entrypoint.iter().chain(&image.cmd).collect();
-        match target_of(&command) {
-            None => out.push(("cmd-target".into(), false, messages::no_dll_in_command(&command))),
-            Some(target) => {
-                let path = absolute(target, if image.working_dir.is_empty() { "/" } else { &image.working_dir });
-                if held.read_file(&path, 1).await?.is_some() {
-                    out.push(("cmd-target".into(), true, messages::cmd_target_ok(&path)));
-                } else {
-                    can_run = false;
-                    let found = find_by_name(held, &path, &image.working_dir).await?;
-                    out.push(("cmd-target".into(), false, messages::cmd_target_missing(&path, &found)));
-                }
-            }
+        let Some(target) = target_of(&command) else {
+            return Ok(Some((false, messages::no_dll_in_command(&command))));
+        };
+        let path = absolute(target, if image.working_dir.is_empty() { "/" } else { &image.working_dir });
+        if held.is_file(&path).await? {
+            return Ok(Some((true, messages::cmd_target_ok(&path))));
         }
+        let found = find_by_name(held, &path, &image.working_dir).await?;
+        Ok::<_, EngineError>(Some((false, messages::cmd_target_missing(&path, &found))))
+    };
+    let run_check = async {
+        let Some(run) = &spec.run else { return Ok(None) };
+        if !runnable {
+            return Ok(Some((false, messages::not_run_because_target())));
+        }
+        let outcome = held.start_and_probe(&run.port, &run.path, Duration::from_secs(run.ready_timeout_secs)).await?;
+        Ok::<_, EngineError>(Some(run::judge(&outcome, &run.port, &run.path)))
+    };
+    let target = target_check.await;
+    let ran = run_check.await;
+    if let Some((passed, message)) = target? {
+        out.push(("cmd-target".into(), passed, message));
     }
-
-    if let Some(run) = &spec.run {
-        if !can_run {
-            out.push(("responds".into(), false, messages::not_run_because_target()));
-        } else {
-            let outcome = held.start_and_probe(&run.port, &run.path, Duration::from_secs(run.ready_timeout_secs)).await?;
-            let (passed, message) = run::judge(&outcome, &run.port, &run.path);
-            out.push(("responds".into(), passed, message));
-        }
+    if let Some((passed, message)) = ran? {
+        out.push(("responds".into(), passed, message));
     }
     Ok(out)
 }

@@ -33,7 +33,12 @@ pub async fn run(ctx: &Context, exercise: Option<String>, all: bool, build: bool
             return Ok(2);
         }
     };
-    let _ = crate::engine::cleanup::remove_stale(&engine).await;
+    // Leftovers of dead workbench processes go while this check runs: they never share a
+    // container with it.
+    let stale = {
+        let engine = engine.clone();
+        tokio::spawn(async move { crate::engine::cleanup::remove_stale(&engine).await })
+    };
     if build {
         for ex in &selected {
             let code = super::build::build_one(ctx, &engine, ex, Duration::from_secs(build_timeout), false).await?;
@@ -46,7 +51,10 @@ pub async fn run(ctx: &Context, exercise: Option<String>, all: bool, build: bool
         let _ = crate::workspace::scaffold(&ctx.workspace, ex);
     }
     let facts = Facts::new(engine);
+    crate::trace("checking");
     let results = checks::check_many(&facts, &content, &selected, &ctx.workspace).await;
+    crate::trace("checked");
+    let _ = stale.await;
     // An exercise that cannot be judged does not hide the verdicts of the others; it makes the
     // exit code 2, and no verdict is recorded for it.
     let mut verdicts = vec![];

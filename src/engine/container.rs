@@ -1,11 +1,13 @@
 //! Containers the workbench creates from the learner's images: never-started ones to read files
 //! out of an image, and a short-lived, hardened one to run the app and probe it.
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bollard::models::{ContainerCreateBody, HostConfig, HostConfigLogConfig, PortBinding};
-use bollard::query_parameters::{CreateContainerOptionsBuilder, DownloadFromContainerOptionsBuilder, LogsOptionsBuilder, RemoveContainerOptionsBuilder};
+use bollard::query_parameters::{AttachContainerOptionsBuilder, CreateContainerOptionsBuilder, DownloadFromContainerOptionsBuilder, KillContainerOptionsBuilder, RemoveContainerOptionsBuilder, WaitContainerOptionsBuilder};
 use futures_util::StreamExt;
 
 use super::probe::{self, ProbeAnswer};
@@ -51,7 +53,14 @@ pub fn hardened(publish: Option<&str>) -> HostConfig {
 pub struct Held<'e> {
     engine: &'e Engine,
     pub id: String,
+    started: AtomicBool,
 }
+
+/// Lines a running container printed, the last [`LOG_LINES`] kept.
+type Output = Arc<Mutex<VecDeque<String>>>;
+const LOG_LINES: usize = 20;
+/// How long `remove` waits for the daemon's answer to a kill before moving on.
+const KILL_GRACE: Duration = Duration::from_millis(15);
 
 #[derive(Debug, Clone)]
 pub enum RunOutcome {
@@ -73,10 +82,19 @@ impl Engine {
             entrypoint: if publish.is_none() { Some(vec![]) } else { None },
             ..Default::default()
         };
+        // A container that runs removes itself once it stops: ending the probe is one SIGKILL,
+        // and the daemon does the slow teardown after the verdict is out.
+        let mut body = body;
+        if publish.is_some() {
+            if let Some(hc) = body.host_config.as_mut() {
+                hc.auto_remove = Some(true);
+            }
+        }
         let name = format!("workbench-{}-{}", std::process::id(), unique_suffix());
         let options = CreateContainerOptionsBuilder::new().name(&name).build();
         let created = within(&format!("create a container from {image}"), CALL_TIMEOUT, self.docker().create_container(Some(options), body)).await?;
-        Ok(Held { engine: self, id: created.id })
+        crate::trace(&format!("created a container from {image}"));
+        Ok(Held { engine: self, id: created.id, started: AtomicBool::new(false) })
     }
 }
 
@@ -105,9 +123,23 @@ impl Held<'_> {
         Ok(Some(out))
     }
 
+    /// Whether `path` is a file (anything but a folder) in the container — a stat, without
+    /// reading the file out: about five times faster than an archive download here.
+    pub async fn is_file(&self, path: &str) -> Result<bool, EngineError> {
+        let options = bollard::query_parameters::ContainerArchiveInfoOptionsBuilder::new().path(path).build();
+        match within(&format!("look for {path} in the image"), CALL_TIMEOUT, self.engine.docker().get_container_archive_info(&self.id, Some(options))).await {
+            // Go's os.ModeDir is the top bit of the mode.
+            Ok(stat) => Ok(stat.file_mode & (1 << 31) == 0),
+            Err(EngineError::Api { status: Some(404), .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The bytes of one regular file, `None` when it does not exist or is not a regular file.
     pub async fn read_file(&self, path: &str, max: usize) -> Result<Option<Vec<u8>>, EngineError> {
-        let Some(tar_bytes) = self.archive(path).await? else { return Ok(None) };
+        let archive = self.archive(path).await;
+        crate::trace(&format!("read {path}"));
+        let Some(tar_bytes) = archive? else { return Ok(None) };
         let mut archive = tar::Archive::new(tar_bytes.as_slice());
         let Ok(mut entries) = archive.entries() else { return Ok(None) };
         let Some(Ok(mut entry)) = entries.next() else { return Ok(None) };
@@ -139,77 +171,102 @@ impl Held<'_> {
     }
 
     /// Starts the container and waits until `GET path` on the published `port` answers, the
-    /// container exits, or `ready` passes.
+    /// container exits, or `ready` passes. Output is captured from the start (attach), because a
+    /// container that exits removes itself and its logs with it.
     pub async fn start_and_probe(&self, port: &str, path: &str, ready: Duration) -> Result<RunOutcome, EngineError> {
-        let docker = self.engine.docker();
+        let docker = self.engine.docker().clone();
         let started = Instant::now();
-        within("start the app container", CALL_TIMEOUT, docker.start_container(&self.id, None::<bollard::query_parameters::StartContainerOptions>)).await?;
-        let inspect = within("inspect the app container", CALL_TIMEOUT, docker.inspect_container(&self.id, None::<bollard::query_parameters::InspectContainerOptions>)).await?;
-        let state = inspect.state.clone().unwrap_or_default();
-        let host_port = inspect
-            .network_settings
-            .and_then(|n| n.ports)
-            .and_then(|p| p.get(port).cloned().flatten())
-            .and_then(|b| b.into_iter().find_map(|b| b.host_port.and_then(|p| p.parse::<u16>().ok())));
-        let Some(host_port) = host_port else {
-            // A container that exits at once loses its port bindings before we look.
-            if state.running != Some(true) {
-                let code = self.exit_code().await.or(state.exit_code).unwrap_or(-1);
-                return Ok(RunOutcome::Exited { code, logs: self.logs().await });
+        let attach_opts = AttachContainerOptionsBuilder::new().stdout(true).stderr(true).stream(true).logs(true).build();
+        let attached = within("attach to the app container", CALL_TIMEOUT, docker.attach_container(&self.id, Some(attach_opts))).await?;
+        let output: Output = Arc::default();
+        let sink = output.clone();
+        let reader = tokio::spawn(async move {
+            let mut stream = attached.output;
+            while let Some(Ok(chunk)) = stream.next().await {
+                let mut lines = sink.lock().expect("output lock");
+                for line in String::from_utf8_lossy(&chunk.into_bytes()).lines() {
+                    lines.push_back(line.chars().take(300).collect());
+                    if lines.len() > LOG_LINES {
+                        lines.pop_front();
+                    }
+                }
             }
-            return Err(EngineError::Api { what: "publish the app's port".into(), status: None, message: format!("no host port was bound for {port}") });
+        });
+        // Wait for the exit from before the start, so a container that dies at once is seen.
+        let (id, d2) = (self.id.clone(), docker.clone());
+        let mut exited = tokio::spawn(async move {
+            let options = WaitContainerOptionsBuilder::new().condition("next-exit").build();
+            let mut wait = Box::pin(d2.wait_container(&id, Some(options)));
+            match wait.next().await {
+                Some(Ok(r)) => r.status_code,
+                Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => code,
+                _ => -1,
+            }
+        });
+        crate::trace("attached");
+        self.started.store(true, Ordering::SeqCst);
+        within("start the app container", CALL_TIMEOUT, docker.start_container(&self.id, None::<bollard::query_parameters::StartContainerOptions>)).await?;
+        crate::trace("started");
+        let inspect = within("inspect the app container", CALL_TIMEOUT, docker.inspect_container(&self.id, None::<bollard::query_parameters::InspectContainerOptions>)).await;
+        let host_port = inspect.ok().and_then(|i| i.network_settings).and_then(|n| n.ports).and_then(|p| p.get(port).cloned().flatten()).and_then(|b| b.into_iter().find_map(|b| b.host_port.and_then(|p| p.parse::<u16>().ok())));
+        let finish = |reader: tokio::task::JoinHandle<()>, output: Output| async move {
+            // The output stream ends when the container stops; give it a moment to drain.
+            let _ = tokio::time::timeout(Duration::from_millis(500), reader).await;
+            output.lock().expect("output lock").iter().cloned().collect::<Vec<_>>()
         };
-        let mut exited = Box::pin(docker.wait_container(&self.id, None::<bollard::query_parameters::WaitContainerOptions>));
+        let Some(host_port) = host_port else {
+            // A container that exits at once loses its port bindings (and itself) before we look.
+            let code = tokio::time::timeout(Duration::from_secs(5), &mut exited).await.ok().and_then(Result::ok).unwrap_or(-1);
+            return Ok(RunOutcome::Exited { code, logs: finish(reader, output).await });
+        };
         let probe_loop = async {
-            let mut delay = Duration::from_millis(5);
+            let mut delay = Duration::from_millis(2);
             loop {
                 if let Ok(Some(answer)) = probe::get_once(host_port, path, Duration::from_secs(2)).await {
                     return answer;
                 }
                 tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_millis(50));
+                delay = (delay * 2).min(Duration::from_millis(25));
             }
         };
         tokio::select! {
-            answer = probe_loop => Ok(RunOutcome::Answered { status: answer.status, host_port, after: started.elapsed(), answer }),
-            status = exited.next() => {
-                let code = match status {
-                    Some(Ok(r)) => r.status_code,
-                    Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => code,
-                    _ => -1,
-                };
-                Ok(RunOutcome::Exited { code, logs: self.logs().await })
+            answer = probe_loop => {
+                crate::trace("the app answered");
+                reader.abort();
+                Ok(RunOutcome::Answered { status: answer.status, host_port, after: started.elapsed(), answer })
             }
-            _ = tokio::time::sleep(ready) => Ok(RunOutcome::NoAnswer { waited: ready, logs: self.logs().await }),
+            code = &mut exited => Ok(RunOutcome::Exited { code: code.unwrap_or(-1), logs: finish(reader, output).await }),
+            _ = tokio::time::sleep(ready) => {
+                let logs = output.lock().expect("output lock").iter().cloned().collect();
+                reader.abort();
+                Ok(RunOutcome::NoAnswer { waited: ready, logs })
+            }
         }
     }
 
-    /// The exit code of a container that has stopped.
-    async fn exit_code(&self) -> Option<i64> {
-        let mut wait = Box::pin(self.engine.docker().wait_container(&self.id, None::<bollard::query_parameters::WaitContainerOptions>));
-        match tokio::time::timeout(Duration::from_secs(5), wait.next()).await {
-            Ok(Some(Ok(r))) => Some(r.status_code),
-            Ok(Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. }))) => Some(code),
-            _ => None,
+    /// Stops and removes the container: a running one gets SIGKILL and removes itself
+    /// (AutoRemove); one never started is removed here.
+        pub async fn remove(self) {
+        crate::trace("removing a container");
+        if self.started.load(Ordering::SeqCst) {
+            // The daemon sends SIGKILL as soon as the request arrives and only then waits for the
+            // process to be reaped (~0.2 s here) before answering; AutoRemove then deletes the
+            // container. That wait is not the learner's: it is left off the verdict's path, with
+            // a short grace so the request is surely on the wire before a CLI process exits. If
+            // the kill were lost anyway, the container carries our owner label and the next
+            // workbench start removes it (`cleanup::remove_stale`).
+            let docker = self.engine.docker().clone();
+            let id = self.id.clone();
+            let kill = tokio::spawn(async move {
+                let options = KillContainerOptionsBuilder::new().signal("KILL").build();
+                within("stop the app container", CALL_TIMEOUT, docker.kill_container(&id, Some(options))).await
+            });
+            let _ = tokio::time::timeout(KILL_GRACE, kill).await;
+            return;
         }
-    }
-
-    /// The last lines the container printed.
-    pub async fn logs(&self) -> Vec<String> {
-        let options = LogsOptionsBuilder::new().stdout(true).stderr(true).tail("20").build();
-        let mut stream = self.engine.docker().logs(&self.id, Some(options));
-        let mut lines = vec![];
-        let deadline = Instant::now() + Duration::from_secs(3);
-        while let Ok(Some(Ok(chunk))) = tokio::time::timeout_at(deadline.into(), stream.next()).await {
-            lines.extend(String::from_utf8_lossy(&chunk.into_bytes()).lines().map(|l| l.chars().take(300).collect::<String>()));
-        }
-        let skip = lines.len().saturating_sub(20);
-        lines.split_off(skip)
-    }
-
-    pub async fn remove(self) {
         let options = RemoveContainerOptionsBuilder::new().force(true).v(true).build();
         let _ = within("remove a container", CALL_TIMEOUT, self.engine.docker().remove_container(&self.id, Some(options))).await;
+        crate::trace("removed a container");
     }
 }
 

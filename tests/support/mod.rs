@@ -151,8 +151,16 @@ pub fn check<'a>(verdict: &'a serde_json::Value, id: &str) -> &'a serde_json::Va
     verdict["checks"].as_array().and_then(|c| c.iter().find(|c| c["id"] == id)).unwrap_or_else(|| panic!("no check `{id}` in\n{verdict:#}"))
 }
 
-/// Managed containers still in the daemon.
+/// Managed containers still in the daemon after a few seconds: a probed app container is
+/// stopped by the checker and removed by the daemon (AutoRemove) just after the verdict.
 pub fn managed_containers() -> Vec<String> {
-    let out = docker(&["ps", "-aq", "--filter", "label=workbench.managed=true"]);
-    String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect()
+    let started = std::time::Instant::now();
+    loop {
+        let out = docker(&["ps", "-aq", "--filter", "label=workbench.managed=true"]);
+        let ids: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect();
+        if ids.is_empty() || started.elapsed() > std::time::Duration::from_secs(5) {
+            return ids;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }
