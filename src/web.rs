@@ -16,6 +16,7 @@ use tokio::sync::Mutex;
 
 use crate::content::ContentStore;
 use crate::engine::{Engine, EngineError};
+use crate::i18n::Lang;
 use crate::progress::Progress;
 
 #[derive(Clone)]
@@ -29,11 +30,15 @@ pub struct AppState {
     /// One lock per exercise: concurrent checks or builds of the same exercise queue instead of
     /// starting duplicate containers.
     locks: Arc<std::sync::Mutex<HashMap<String, Arc<Mutex<()>>>>>,
+    /// Rendered lesson pages by (lesson, language), with the content generation they are of.
+    pages: Arc<std::sync::RwLock<HashMap<(String, Lang), (u64, bytes::Bytes)>>>,
+    /// Checks in flight, by exercise: a request that arrives while one runs shares its verdict.
+    pub(crate) checks: Arc<std::sync::Mutex<HashMap<String, api::SharedCheck>>>,
 }
 
 impl AppState {
     pub fn new(content: Arc<ContentStore>, workspace: PathBuf, progress: Option<Arc<Progress>>, door: door::Door, build_timeout: Duration) -> AppState {
-        AppState { content, workspace, progress, door: Arc::new(door), build_timeout, engine: Arc::new(Mutex::new(None)), locks: Default::default() }
+        AppState { content, workspace, progress, door: Arc::new(door), build_timeout, engine: Arc::new(Mutex::new(None)), locks: Default::default(), pages: Default::default(), checks: Default::default() }
     }
 
     /// The daemon connection, made on first use and made again after a failure, so the page keeps
@@ -51,6 +56,15 @@ impl AppState {
 
     pub async fn forget_engine(&self) {
         *self.engine.lock().await = None;
+    }
+
+    pub fn cached_page(&self, id: &str, lang: Lang, generation: u64) -> Option<bytes::Bytes> {
+        let pages = self.pages.read().expect("page cache");
+        pages.get(&(id.to_string(), lang)).filter(|(g, _)| *g == generation).map(|(_, html)| html.clone())
+    }
+
+    pub fn cache_page(&self, id: &str, lang: Lang, generation: u64, html: bytes::Bytes) {
+        self.pages.write().expect("page cache").insert((id.to_string(), lang), (generation, html));
     }
 
     pub fn exercise_lock(&self, id: &str) -> Arc<Mutex<()>> {

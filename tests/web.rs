@@ -175,6 +175,12 @@ fn the_quiz_is_judged_on_the_server_and_kept() {
         assert_eq!(post_json(s.port, "/api/quiz/nope", r#"{"answer": true}"#).status, 404);
         let r = post_json(s.port, &format!("/api/quiz/{}", tf.id), r#"{"answer": false}"#);
         assert_eq!(r.status, 200);
+        // Bodies are size-limited before anything parses them.
+        let oversized = format!(r#"{{"answer": "{}"}}"#, "y".repeat(600 * 1024));
+        assert_eq!(post_json(s.port, &format!("/api/quiz/{}", open.id), &oversized).status, 413);
+        // Binary garbage and wrong types get a clear 4xx, not a crash.
+        assert_eq!(post_json(s.port, &format!("/api/quiz/{}", open.id), "\u{0}\u{1}not json").status / 100, 4);
+        assert_eq!(post_json(s.port, &format!("/api/quiz/{}", open.id), r#"{"answer": {"nested": [1, 2]}}"#).status, 400);
     }
     // A new process with the same data folder shows the answers.
     let s = serve(data.path(), &[]);

@@ -30,11 +30,18 @@ pub async fn run(ctx: &Context, id: &str, timeout: u64, no_cache: bool) -> Resul
 pub async fn build_one(ctx: &Context, engine: &Engine, ex: &Exercise, timeout: Duration, no_cache: bool) -> Result<u8> {
     let dir = crate::workspace::scaffold(&ctx.workspace, ex)?;
     let tag = &ex.spec.image.tag;
-    if let Some((root, free)) = engine.free_disk().await {
-        if free < super::doctor::LOW_DISK_BYTES {
-            eprintln!("warning: only {} free where Docker keeps images ({root}). {}", super::doctor::gib(free), super::doctor::LOW_DISK_FIX);
-        }
-    }
+    // The disk check (`docker info` is slow) runs beside the build, not before it; a build that
+    // ends first is not held up for it (a long build, the kind that fills disks, sees it).
+    let disk = {
+        let engine = engine.clone();
+        tokio::spawn(async move {
+            if let Some((root, free)) = engine.free_disk().await {
+                if free < super::doctor::LOW_DISK_BYTES {
+                    eprintln!("warning: only {} free where Docker keeps images ({root}). {}", super::doctor::gib(free), super::doctor::LOW_DISK_FIX);
+                }
+            }
+        })
+    };
     let bar = ProgressBar::new_spinner();
     bar.set_style(ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}").expect("valid template"));
     bar.enable_steady_tick(Duration::from_millis(120));
@@ -49,6 +56,7 @@ pub async fn build_one(ctx: &Context, engine: &Engine, ex: &Exercise, timeout: D
         })
         .await;
     bar.finish_and_clear();
+    disk.abort();
     match outcome {
         Ok(BuildOutcome::Built { took, .. }) => {
             println!("✓ built {tag} in {:.1} s", took.as_secs_f64());

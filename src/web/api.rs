@@ -76,29 +76,64 @@ pub async fn exercises(State(state): State<AppState>, headers: HeaderMap) -> Jso
     Json(json!(list))
 }
 
+/// A check in flight, shared by every request for the same exercise that arrives meanwhile.
+pub type SharedCheck = futures_util::future::Shared<futures_util::future::BoxFuture<'static, Result<checks::Verdict, (String, &'static str)>>>;
+
 pub async fn check(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
+    use futures_util::FutureExt;
     let lang = lang_of(&headers);
+    if state.content.get().exercise(&id).is_none() {
+        return Err(ApiError::NotFound(format!("exercise {id}")));
+    }
+    // Concurrent checks of one exercise coalesce: they get the verdict of the one in flight
+    // instead of starting duplicate containers.
+    let shared = {
+        let mut in_flight = state.checks.lock().expect("checks in flight");
+        match in_flight.get(&id) {
+            Some(f) => f.clone(),
+            None => {
+                let f = run_check(state.clone(), id.clone(), lang).boxed().shared();
+                in_flight.insert(id.clone(), f.clone());
+                f
+            }
+        }
+    };
+    let result = shared.clone().await;
+    {
+        let mut in_flight = state.checks.lock().expect("checks in flight");
+        if in_flight.get(&id).is_some_and(|f| f.peek().is_some()) {
+            in_flight.remove(&id);
+        }
+    }
+    match result {
+        Ok(v) => Ok(Json(serde_json::to_value(v.to_json(lang)).map_err(anyhow::Error::from)?)),
+        Err((why, advice)) => Err(ApiError::Environment(why, advice)),
+    }
+}
+
+async fn run_check(state: AppState, id: String, lang: crate::i18n::Lang) -> Result<checks::Verdict, (String, &'static str)> {
     let content = state.content.get();
-    let ex = content.exercise(&id).ok_or_else(|| ApiError::NotFound(format!("exercise {id}")))?;
-    let engine = state.engine().await?;
+    let ex = content.exercise(&id).ok_or_else(|| (format!("unknown exercise {id}"), ""))?;
+    let engine = state.engine().await.map_err(|e| (e.to_string(), e.advice()))?;
     let lock = state.exercise_lock(&id);
     let _queued = lock.lock().await;
     let facts = Facts::new(engine);
     let dir = crate::workspace::exercise_dir(&state.workspace, &id);
     match checks::check_exercise(&facts, &content, ex, &dir).await {
         Ok(v) => {
-            let out = v.to_json(lang);
-            let value = serde_json::to_value(&out).map_err(anyhow::Error::from)?;
             if let Some(p) = &state.progress {
-                p.verdict(&id, out.passed, &value, "web")?;
+                // Recorded in the language of the request that started the check.
+                if let Ok(value) = serde_json::to_value(v.to_json(lang)) {
+                    let _ = p.verdict(&id, v.passed(), &value, "web");
+                }
             }
-            Ok(Json(value))
+            Ok(v)
         }
         Err(CheckError::Engine(e)) => {
             state.forget_engine().await;
-            Err(e.into())
+            Err((e.to_string(), e.advice()))
         }
-        Err(e) => Err(ApiError::Environment(e.to_string(), "")),
+        Err(e) => Err((e.to_string(), "")),
     }
 }
 

@@ -231,6 +231,16 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn repeated_wrong_tokens_are_rate_limited() {
+        let app = app();
+        let mut last = StatusCode::OK;
+        for _ in 0..=MAX_FAILURES_PER_MINUTE {
+            last = app.clone().oneshot(req("GET", "/", &[HOST, ("authorization", "Bearer guess")])).await.unwrap().status();
+        }
+        assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    }
+
+    #[tokio::test]
     async fn every_answer_carries_the_security_headers() {
         let resp = app().oneshot(req("GET", "/", &[HOST])).await.unwrap();
         assert_eq!(resp.headers()["x-content-type-options"], "nosniff");

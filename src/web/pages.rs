@@ -39,6 +39,13 @@ fn env() -> &'static Environment<'static> {
 }
 
 fn render(name: &str, lang: Lang, content: &Content, ctx: Value) -> Response {
+    match render_html(name, lang, content, ctx) {
+        Some(html) => Html(html).into_response(),
+        None => (StatusCode::INTERNAL_SERVER_ERROR, "The page could not be rendered; see the terminal.").into_response(),
+    }
+}
+
+fn render_html(name: &str, lang: Lang, content: &Content, ctx: Value) -> Option<String> {
     let nav: Vec<Value> = content
         .lessons
         .iter()
@@ -47,10 +54,10 @@ fn render(name: &str, lang: Lang, content: &Content, ctx: Value) -> Response {
     let exercises: Vec<Value> = content.exercises.iter().map(|e| context! { id => e.spec.id, title => e.title(lang) }).collect();
     let base = context! { lang => lang.code(), t => i18n::ui(lang), nav => nav, nav_exercises => exercises, problems => content.problems.iter().map(|p| p.to_string()).collect::<Vec<_>>() };
     match env().get_template(name).and_then(|t| t.render(context! { ..ctx, ..base })) {
-        Ok(html) => Html(html).into_response(),
+        Ok(html) => Some(html),
         Err(e) => {
             eprintln!("template {name} failed: {e:#}");
-            (StatusCode::INTERNAL_SERVER_ERROR, "The page could not be rendered; see the terminal.").into_response()
+            None
         }
     }
 }
@@ -98,6 +105,11 @@ pub async fn lesson(State(state): State<AppState>, Path(id): Path<String>, heade
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return StatusCode::NOT_MODIFIED.into_response();
     }
+    // A lesson page depends only on the content and the language: rendered once per content
+    // generation, then served from memory.
+    if let Some(html) = state.cached_page(&id, lang, content.generation) {
+        return ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::ETAG, etag.as_str())], html).into_response();
+    }
     // A broken file in this language shows its problem (file and line) instead of silently
     // falling back to the other language's page.
     let folder = format!("lessons/{}/", lang.code());
@@ -114,16 +126,17 @@ pub async fn lesson(State(state): State<AppState>, Path(id): Path<String>, heade
     let prev = pos.checked_sub(1).and_then(|i| content.lessons.get(i)).map(|l| context! { id => l.id, title => l.page(lang).map(|p| p.title.clone()) });
     let next = content.lessons.get(pos + 1).map(|l| context! { id => l.id, title => l.page(lang).map(|p| p.title.clone()) });
     let toc: Vec<Value> = page.headings.iter().filter(|h| h.level == 2).map(|h| context! { id => h.id, text => h.text }).collect();
-    let mut resp = render(
+    let Some(html) = render_html(
         "lesson.html",
         lang,
         &content,
         context! { id => lesson.id, title => page.title, category => page.category_path, body => Value::from_safe_string(page.html.clone()), prev => prev, next => next, toc => toc, position => pos + 1, count => content.lessons.len() },
-    );
-    if let Ok(v) = etag.parse() {
-        resp.headers_mut().insert(header::ETAG, v);
-    }
-    resp
+    ) else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "The page could not be rendered; see the terminal.").into_response();
+    };
+    let html = bytes::Bytes::from(html);
+    state.cache_page(&id, lang, content.generation, html.clone());
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::ETAG, etag.as_str())], html).into_response()
 }
 
 pub async fn quiz(State(state): State<AppState>, headers: HeaderMap) -> Response {
