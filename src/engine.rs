@@ -115,15 +115,14 @@ impl Engine {
         let host = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".to_string());
         let unreachable = |reason: String| EngineError::Unreachable { host: host.clone(), reason };
         let docker = Docker::connect_with_defaults().map_err(|e| unreachable(e.to_string()))?;
-        let docker = match tokio::time::timeout(Duration::from_secs(5), docker.negotiate_version()).await {
-            Ok(Ok(d)) => d,
+        // One /version call does both jobs — the engine's facts and the API version to speak —
+        // because dockerd answers it slowly (it asks containerd and runc for theirs).
+        let v = match tokio::time::timeout(Duration::from_secs(5), docker.version()).await {
+            Ok(Ok(v)) => v,
             Ok(Err(e)) => return Err(unreachable(short(&e.to_string()))),
             Err(_) => return Err(EngineError::Timeout { what: format!("connect to {host}") }),
         };
-        let v = within("report its version", Duration::from_secs(5), docker.version()).await.map_err(|e| match e {
-            EngineError::Api { message, .. } => unreachable(message),
-            other => other,
-        })?;
+        let docker = speak_version(docker, &host, v.api_version.as_deref()).await.map_err(|e| unreachable(short(&e.to_string())))?;
         let product = match v.components.as_ref().and_then(|c| c.iter().find(|c| c.name.to_lowercase().contains("podman"))) {
             Some(_) => "Podman".to_string(),
             None if v.platform.as_ref().is_some_and(|p| p.name.to_lowercase().contains("podman")) => "Podman".to_string(),
@@ -220,6 +219,25 @@ fn facts(reference: &str, inspect: ImageInspect, history: Vec<bollard::models::I
         entrypoint: config.entrypoint.unwrap_or_default(),
         cmd: config.cmd.unwrap_or_default(),
         size: inspect.size.unwrap_or_default(),
+    }
+}
+
+/// The client that speaks the lower of the daemon's API version and bollard's own, made without
+/// a second round trip where the transport allows it.
+async fn speak_version(docker: Docker, host: &str, server: Option<&str>) -> Result<Docker, bollard::errors::Error> {
+    let parsed = server.and_then(|s| s.split_once('.')).and_then(|(a, b)| Some(bollard::ClientVersion { major_version: a.parse().ok()?, minor_version: b.parse().ok()? }));
+    let Some(server) = parsed else { return docker.negotiate_version().await };
+    let ours = bollard::API_DEFAULT_VERSION;
+    if (server.major_version, server.minor_version) >= (ours.major_version, ours.minor_version) {
+        return Ok(docker);
+    }
+    const TIMEOUT_SECS: u64 = 120;
+    if host.starts_with("unix://") {
+        Docker::connect_with_unix(host, TIMEOUT_SECS, &server)
+    } else if host.starts_with("tcp://") || host.starts_with("http://") {
+        Docker::connect_with_http(host, TIMEOUT_SECS, &server)
+    } else {
+        docker.negotiate_version().await
     }
 }
 
