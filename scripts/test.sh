@@ -36,7 +36,7 @@ if ! daemon_answers; then
 fi
 docker_cli version --format 'Docker daemon: {{.Server.Version}} (API {{.Server.APIVersion}})'
 
-if ! { command -v busybox >/dev/null && ldd "$(command -v busybox)" 2>&1 | grep -q 'not a dynamic'; }; then
+if ! dpkg -s busybox-static >/dev/null 2>&1; then
   log "installing busybox-static for the offline stand-ins"
   apt_install busybox-static
 fi
