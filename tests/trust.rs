@@ -129,6 +129,13 @@ fn serve_broken(mut s: std::os::unix::net::UnixStream, mode: &str) {
             ("200 OK", "OK".to_string())
         } else if path.ends_with("/version") {
             ("200 OK", r#"{"Version":"20.10.24","ApiVersion":"1.41","MinAPIVersion":"1.12","Os":"linux"}"#.to_string())
+        } else if path.contains("/build") && mode == "cut" {
+            // A build stream that stops mid-build, as when the daemon restarts.
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+            let chunk = "{\"stream\":\"Step 1/3 : FROM mcr.microsoft.com/dotnet/core/aspnet:3.0\\n\"}\r\n";
+            let _ = write!(s, "{:x}\r\n{chunk}\r\n", chunk.len());
+            let _ = s.write_all(b"2b\r\n{\"stream\":\"Step 2/3 : LABEL fram");
+            return;
         } else if mode == "hang" {
             std::thread::sleep(Duration::from_secs(60));
             return;
@@ -158,6 +165,35 @@ fn a_misbehaving_daemon_is_an_environment_error_not_a_verdict() {
         let list = ws.run(&["list", "--json"]);
         assert!(list.json().as_array().unwrap().iter().all(|e| e["passed"].is_null()), "{mode}: a verdict was recorded\n{list}");
     }
+    // A build whose stream is cut mid-build is an environment error too, not a failed build.
+    let (_dir, host) = broken_daemon("cut");
+    let ws = Workspace::new();
+    ws.solution("golden-runtime");
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--workspace").arg(ws.dir.path()).arg("--data").arg(ws.data.path()).args(["build", "golden-runtime"]).env("DOCKER_HOST", &host);
+    let run = Run::of(cmd);
+    run.code(2);
+    assert!(run.stderr.contains("environment error"), "{run}");
+}
+
+#[test]
+fn doctor_and_build_warn_when_disk_for_images_is_low() {
+    let _l = daemon_lock();
+    stand_ins();
+    let ws = Workspace::new();
+    let mut cmd = Command::new(BIN);
+    cmd.args(["doctor"]).env("WORKBENCH_LOW_DISK_GIB", "1000000");
+    let run = Run::of(cmd);
+    run.code(0); // a warning, not a blocker
+    assert!(run.stdout.contains("free where Docker keeps images") && run.stdout.contains("docker system df"), "{run}");
+    // A build long enough for the disk check to come back warns as well.
+    ws.with("golden-runtime", &[("Dockerfile", "FROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nRUN sleep 2\n")]);
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--workspace").arg(ws.dir.path()).arg("--data").arg(ws.data.path()).args(["build", "golden-runtime"]).env("WORKBENCH_LOW_DISK_GIB", "1000000");
+    let run = Run::of(cmd);
+    run.code(0);
+    assert!(run.stderr.contains("warning: only") && run.stderr.contains("free where Docker keeps images"), "{run}");
+    remove_images(&["golden/aspnet-core:3.0"]);
 }
 
 /// A tiny deterministic generator, so a failing run can be repeated with its seed.

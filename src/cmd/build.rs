@@ -36,7 +36,7 @@ pub async fn build_one(ctx: &Context, engine: &Engine, ex: &Exercise, timeout: D
         let engine = engine.clone();
         tokio::spawn(async move {
             if let Some((root, free)) = engine.free_disk().await {
-                if free < super::doctor::LOW_DISK_BYTES {
+                if free < super::doctor::low_disk_bytes() {
                     eprintln!("warning: only {} free where Docker keeps images ({root}). {}", super::doctor::gib(free), super::doctor::LOW_DISK_FIX);
                 }
             }
