@@ -88,6 +88,10 @@ pub fn check_dockerfile(text: &str) -> Result<(), ContextError> {
 
 /// Tars `dir` into memory: regular files, folders, and links whose target stays inside.
 pub fn make_tar(dir: &Path) -> Result<Vec<u8>, ContextError> {
+    make_tar_capped(dir, MAX_CONTEXT_BYTES, MAX_CONTEXT_FILES)
+}
+
+fn make_tar_capped(dir: &Path, max_bytes: u64, max_files: usize) -> Result<Vec<u8>, ContextError> {
     if !dir.is_dir() {
         return Err(ContextError::NoFolder(dir.to_path_buf()));
     }
@@ -114,7 +118,7 @@ pub fn make_tar(dir: &Path) -> Result<Vec<u8>, ContextError> {
             let path = entry.path();
             let meta = path.symlink_metadata().map_err(|e| io(&path, e))?;
             count += 1;
-            if count > MAX_CONTEXT_FILES {
+            if count > max_files {
                 return Err(ContextError::TooManyFiles);
             }
             if meta.file_type().is_symlink() {
@@ -128,7 +132,7 @@ pub fn make_tar(dir: &Path) -> Result<Vec<u8>, ContextError> {
                 stack.push(rel);
             } else if meta.is_file() {
                 total += meta.len();
-                if total > MAX_CONTEXT_BYTES {
+                if total > max_bytes {
                     return Err(ContextError::TooLarge);
                 }
                 let mut file = std::fs::File::open(&path).map_err(|e| io(&path, e))?;
@@ -209,5 +213,21 @@ mod tests {
         assert_eq!(names, [".dockerignore", "Dockerfile", "inside", "sub", "sub/a.txt"]);
         std::os::unix::fs::symlink("/etc/passwd", dir.path().join("canary")).unwrap();
         assert!(matches!(make_tar(dir.path()), Err(ContextError::LinkOutside { .. })));
+    }
+
+    #[test]
+    fn size_and_file_count_are_capped() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Dockerfile"), "FROM scratch\n").unwrap();
+        std::fs::write(dir.path().join("big.bin"), vec![0u8; 4096]).unwrap();
+        for i in 0..5 {
+            std::fs::write(dir.path().join(format!("f{i}")), "x").unwrap();
+        }
+        assert_eq!(make_tar_capped(dir.path(), 1024, 100), Err(ContextError::TooLarge));
+        assert_eq!(make_tar_capped(dir.path(), 1 << 20, 3), Err(ContextError::TooManyFiles));
+        assert!(make_tar_capped(dir.path(), 1 << 20, 100).is_ok());
+        // What .dockerignore leaves out does not count.
+        std::fs::write(dir.path().join(".dockerignore"), "big.bin\n").unwrap();
+        assert!(make_tar_capped(dir.path(), 1024, 100).is_ok());
     }
 }
