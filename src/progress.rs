@@ -51,6 +51,18 @@ pub struct QuizRecord {
     pub attempts: i64,
 }
 
+/// The database is damaged or not a workbench database: keep it aside, start anew.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Unusable(String);
+
+fn unusable(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.is::<Unusable>()
+            || matches!(c.downcast_ref::<rusqlite::Error>(), Some(rusqlite::Error::SqliteFailure(f, _)) if matches!(f.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt))
+    })
+}
+
 fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
@@ -62,7 +74,9 @@ impl Progress {
         let mut moved_aside = None;
         let conn = match Self::open_checked(&path) {
             Ok(c) => c,
-            Err(why) if path.exists() => {
+            // Only a database that is damaged or not ours is moved aside; a busy, unreadable or
+            // full-disk one is an error the learner sees, and the file is left alone.
+            Err(why) if path.exists() && unusable(&why) => {
                 let stamp = now();
                 let aside = dir.join(format!("progress.db.broken-{stamp}"));
                 std::fs::rename(&path, &aside).with_context(|| format!("Failed to move the unreadable {} aside", path.display()))?;
@@ -86,16 +100,16 @@ impl Progress {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).context("integrity check failed to run")?;
         if check != "ok" {
-            bail!("integrity check says: {check}");
+            return Err(anyhow::Error::new(Unusable(format!("integrity check says: {check}"))));
         }
         let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let has_tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
         if app_id != APPLICATION_ID && has_tables > 0 {
-            bail!("it is not a workbench progress database");
+            return Err(anyhow::Error::new(Unusable("it is not a workbench progress database".into())));
         }
         if version > MIGRATIONS.len() as i64 {
-            bail!("it was written by a newer workbench (schema {version})");
+            bail!("it was written by a newer workbench (schema {version}); update workbench, or pass --data DIR");
         }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;

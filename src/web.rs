@@ -49,7 +49,8 @@ impl AppState {
             return Ok(e.clone());
         }
         let engine = Engine::connect().await?;
-        let _ = crate::engine::cleanup::remove_stale(&engine).await;
+        let sweeper = engine.clone();
+        tokio::spawn(async move { crate::engine::cleanup::remove_stale(&sweeper).await });
         *slot = Some(engine.clone());
         Ok(engine)
     }

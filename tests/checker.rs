@@ -11,6 +11,14 @@ const RUNTIME: &str = "golden/aspnet-core:3.0";
 const APP: &str = "golden-app:1.0";
 const ALL_TAGS: &[&str] = &[SDK, RUNTIME, APP, "golden/dotnetcore-sdk:3.0"];
 
+/// The daemon to ourselves, with the stand-ins and without any image of the chapter's tags.
+fn clean_daemon() -> std::sync::MutexGuard<'static, ()> {
+    let lock = daemon_lock();
+    stand_ins();
+    remove_images(ALL_TAGS);
+    lock
+}
+
 fn verdict(ws: &Workspace, exercise: &str) -> (i32, serde_json::Value) {
     let run = ws.run(&["check", exercise, "--json"]);
     assert!(run.code == 0 || run.code == 1, "check could not judge\n{run}");
@@ -69,9 +77,7 @@ fn reference_solutions_pass_with_both_builders() {
 
 #[test]
 fn starters_fail() {
-    let _l = daemon_lock();
-    stand_ins();
-    remove_images(ALL_TAGS);
+    let _l = clean_daemon();
     let ws = Workspace::new();
     let (ok, log) = build(&ws.starter("golden-sdk"), SDK, Builder::Classic);
     assert!(ok, "{log}");
@@ -149,9 +155,7 @@ fn golden_sdk_answers() {
 
 #[test]
 fn the_books_sdk_spelling_is_accepted_and_reported() {
-    let _l = daemon_lock();
-    stand_ins();
-    remove_images(ALL_TAGS);
+    let _l = clean_daemon();
     let ws = Workspace::new();
     assert!(build(&ws.solution("golden-sdk"), "golden/dotnetcore-sdk:3.0", Builder::Classic).0);
     let (code, v) = verdict(&ws, "golden-sdk");
@@ -190,9 +194,7 @@ const APP_CASES: &[Case] = &[
 
 #[test]
 fn golden_app_answers() {
-    let _l = daemon_lock();
-    stand_ins();
-    remove_images(ALL_TAGS);
+    let _l = clean_daemon();
     let bases = Workspace::new();
     golden_bases(&bases, Builder::Classic);
     for (name, dockerfile, expect) in APP_CASES {
@@ -219,9 +221,7 @@ fn golden_app_answers() {
 
 #[test]
 fn the_books_tag_typo_is_diagnosed_from_the_dockerfile() {
-    let _l = daemon_lock();
-    stand_ins();
-    remove_images(ALL_TAGS);
+    let _l = clean_daemon();
     let ws = Workspace::new();
     golden_bases(&ws, Builder::Classic);
     let listing = "FROM golden/dotnetcore-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out/app app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n";
@@ -240,9 +240,7 @@ fn the_books_tag_typo_is_diagnosed_from_the_dockerfile() {
 
 #[test]
 fn a_rebuilt_golden_runtime_asks_for_the_app_to_be_rebuilt() {
-    let _l = daemon_lock();
-    stand_ins();
-    remove_images(ALL_TAGS);
+    let _l = clean_daemon();
     let ws = Workspace::new();
     golden_bases(&ws, Builder::Classic);
     assert!(build(&ws.solution("golden-app"), APP, Builder::Classic).0);
@@ -271,9 +269,7 @@ fn exit_codes_separate_failure_from_cannot_judge() {
 
 #[test]
 fn workbench_build_builds_and_times_out() {
-    let _l = daemon_lock();
-    stand_ins();
-    remove_images(ALL_TAGS);
+    let _l = clean_daemon();
     let ws = Workspace::new();
     // `workbench build` scaffolds the starter on first use and builds it through the Engine API.
     let run = ws.run(&["build", "golden-sdk"]);

@@ -91,13 +91,13 @@ fn unchunk(mut s: &str) -> String {
 }
 
 fn get(port: u16, path: &str, lang: &str) -> Resp {
-    let cookie = format!("workbench_token={TOKEN}; workbench_lang={lang}");
+    let cookie = format!("workbench_token_{port}={TOKEN}; workbench_lang={lang}");
     http(port, "GET", path, &[("Cookie", &cookie)], "")
 }
 
 fn post_json(port: u16, path: &str, body: &str) -> Resp {
     let origin = format!("http://127.0.0.1:{port}");
-    let cookie = format!("workbench_token={TOKEN}");
+    let cookie = format!("workbench_token_{port}={TOKEN}");
     http(port, "POST", path, &[("Cookie", &cookie), ("Origin", &origin), ("Content-Type", "application/json")], body)
 }
 

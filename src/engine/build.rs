@@ -43,7 +43,11 @@ impl Engine {
     /// Dropping the response stream on timeout closes the connection, which makes the daemon
     /// cancel the build; `forcerm` removes its intermediate containers, even on failure.
     pub async fn build(&self, req: &BuildRequest<'_>, mut on_line: impl FnMut(&str)) -> Result<BuildOutcome, BuildError> {
-        let tar = context::make_tar(req.dir)?;
+        // Reading up to the size cap is blocking work: off the async workers.
+        let dir = req.dir.to_path_buf();
+        let tar = tokio::task::spawn_blocking(move || context::make_tar(&dir))
+            .await
+            .map_err(|e| ContextError::Io { path: req.dir.display().to_string(), reason: e.to_string() })??;
         let options = BuildImageOptionsBuilder::new()
             .dockerfile("Dockerfile")
             .t(req.tag)

@@ -7,10 +7,15 @@ use bollard::query_parameters::{ListContainersOptionsBuilder, RemoveContainerOpt
 
 use super::{CALL_TIMEOUT, Engine, EngineError, MANAGED_LABEL, OWNER_LABEL, within};
 
-/// This process as `PID@START`, START being its start time in clock ticks since boot.
+/// This process as `PID@START@BOOT`: START its start time in clock ticks since boot, BOOT this
+/// machine's boot id — a daemon shared by several machines must not have one reap another's work.
 pub fn owner_id() -> String {
     let pid = std::process::id();
-    format!("{pid}@{}", start_time(pid).unwrap_or(0))
+    format!("{pid}@{}@{}", start_time(pid).unwrap_or(0), boot_id())
+}
+
+fn boot_id() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/random/boot_id").map(|s| s.trim().to_string()).unwrap_or_default()
 }
 
 fn start_time(pid: u32) -> Option<u64> {
@@ -22,7 +27,15 @@ fn start_time(pid: u32) -> Option<u64> {
 
 /// Whether the process that wrote `owner` is still running.
 pub fn is_alive(owner: &str) -> bool {
-    let Some((pid, start)) = owner.split_once('@') else { return false };
+    let mut parts = owner.split('@');
+    let (Some(pid), Some(start)) = (parts.next(), parts.next()) else { return false };
+    if let Some(boot) = parts.next() {
+        if boot != boot_id() {
+            // Another machine's process (or this one's before a reboot): it cannot be checked
+            // from here, so its containers are kept rather than guessed dead.
+            return true;
+        }
+    }
     let Ok(pid) = pid.parse::<u32>() else { return false };
     if !std::path::Path::new("/proc/self/stat").exists() {
         // Without /proc (macOS) a PID cannot be checked; keep everything rather than guess.
@@ -67,5 +80,6 @@ mod tests {
         assert!(!is_alive(&format!("{pid}@1")), "same PID, other start time = a reused PID");
         assert!(!is_alive("4194999@5"));
         assert!(!is_alive("garbage"));
+        assert!(is_alive(&format!("{pid}@1@another-machines-boot-id")), "another machine's work is never reaped");
     }
 }

@@ -204,8 +204,12 @@ impl Held<'_> {
             }
         });
         crate::trace("attached");
+        if let Err(e) = within("start the app container", CALL_TIMEOUT, docker.start_container(&self.id, None::<bollard::query_parameters::StartContainerOptions>)).await {
+            reader.abort();
+            exited.abort();
+            return Err(e);
+        }
         self.started.store(true, Ordering::SeqCst);
-        within("start the app container", CALL_TIMEOUT, docker.start_container(&self.id, None::<bollard::query_parameters::StartContainerOptions>)).await?;
         crate::trace("started");
         let inspect = within("inspect the app container", CALL_TIMEOUT, docker.inspect_container(&self.id, None::<bollard::query_parameters::InspectContainerOptions>)).await;
         let host_port = inspect.ok().and_then(|i| i.network_settings).and_then(|n| n.ports).and_then(|p| p.get(port).cloned().flatten()).and_then(|b| b.into_iter().find_map(|b| b.host_port.and_then(|p| p.parse::<u16>().ok())));
@@ -261,8 +265,12 @@ impl Held<'_> {
                 let options = KillContainerOptionsBuilder::new().signal("KILL").build();
                 within("stop the app container", CALL_TIMEOUT, docker.kill_container(&id, Some(options))).await
             });
-            let _ = tokio::time::timeout(KILL_GRACE, kill).await;
-            return;
+            match tokio::time::timeout(KILL_GRACE, kill).await {
+                // Sent, or answered in time and done; or already gone / stopping.
+                Err(_) | Ok(Ok(Ok(()))) | Ok(Ok(Err(EngineError::Api { status: Some(404 | 409), .. }))) => return,
+                // The kill itself failed: fall back to removing by force.
+                Ok(_) => {}
+            }
         }
         let options = RemoveContainerOptionsBuilder::new().force(true).v(true).build();
         let _ = within("remove a container", CALL_TIMEOUT, self.engine.docker().remove_container(&self.id, Some(options))).await;

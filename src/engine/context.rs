@@ -5,7 +5,7 @@
 //! BuildKit daemon fetch a remote frontend.
 use std::path::{Component, Path, PathBuf};
 
-use globset::{Glob, GlobMatcher};
+use globset::{GlobBuilder, GlobMatcher};
 
 /// The largest context sent, in bytes, and the most files.
 pub const MAX_CONTEXT_BYTES: u64 = 256 << 20;
@@ -48,7 +48,8 @@ impl DockerIgnore {
                 None => (line, false),
             };
             let pattern = pattern.trim_start_matches("./").trim_start_matches('/').trim_end_matches('/');
-            if let Ok(glob) = Glob::new(pattern).map(|g| g.compile_matcher()) {
+            // As Go's filepath.Match, which Docker uses: `*` does not cross a `/`.
+            if let Ok(glob) = GlobBuilder::new(pattern).literal_separator(true).build().map(|g| g.compile_matcher()) {
                 rules.push((glob, include));
             }
         }
@@ -181,6 +182,7 @@ mod tests {
         assert!(!ig.is_excluded("keep.log"));
         assert!(ig.is_excluded("a/b/secret.txt"));
         assert!(!ig.is_excluded("Program.cs"));
+        assert!(!ig.is_excluded("sub/x.log"), "`*` does not cross a folder, as in Docker");
     }
 
     #[test]

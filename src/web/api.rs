@@ -92,7 +92,10 @@ pub async fn check(State(state): State<AppState>, Path(id): Path<String>, header
         match in_flight.get(&id) {
             Some(f) => f.clone(),
             None => {
-                let f = run_check(state.clone(), id.clone(), lang).boxed().shared();
+                // Its own task: it finishes (and removes its container, and releases the lock)
+                // even when every request waiting for it has gone away.
+                let task = tokio::spawn(run_check(state.clone(), id.clone(), lang));
+                let f = async move { task.await.unwrap_or_else(|e| Err((format!("the check stopped: {e}"), ""))) }.boxed().shared();
                 in_flight.insert(id.clone(), f.clone());
                 f
             }

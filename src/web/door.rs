@@ -13,10 +13,13 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use subtle::ConstantTimeEq;
 
-pub const COOKIE: &str = "workbench_token";
+/// The cookie's name carries the port: browsers do not keep cookies apart by port, and two
+/// workbenches on one machine must not overwrite each other's.
+pub const COOKIE_PREFIX: &str = "workbench_token_";
 
 pub struct Door {
     token: String,
+    cookie: String,
     /// Accepted `Host` values, exactly (`127.0.0.1:8765`, `localhost:8765`, `[::1]:8765`, …).
     hosts: Vec<String>,
     failures: Mutex<(Instant, u32)>,
@@ -31,7 +34,7 @@ impl Door {
         if let Some(h) = public_host {
             hosts.push(format!("{h}:{port}"));
         }
-        Door { token, hosts, failures: Mutex::new((Instant::now(), 0)) }
+        Door { token, cookie: format!("{COOKIE_PREFIX}{port}"), hosts, failures: Mutex::new((Instant::now(), 0)) }
     }
 
     /// A fresh token of 128 random bits, unless `WORKBENCH_TOKEN` sets one.
@@ -69,10 +72,11 @@ impl Door {
     }
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<&str> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+/// Every value of the cookie `name` (another page may have set a decoy of the same name).
+pub fn cookie_values<'h>(headers: &'h HeaderMap, name: &'h str) -> impl Iterator<Item = &'h str> + 'h {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).filter_map(move |kv| {
         let (k, v) = kv.trim().split_once('=')?;
-        (k == COOKIE).then_some(v)
+        (k == name).then_some(v)
     })
 }
 
@@ -111,7 +115,7 @@ async fn check(door: &Door, req: Request, next: Next) -> Response {
     // 2. The token: a launch URL's ?token= becomes a cookie and a redirect to the clean URL.
     if let Some(t) = query_token(req.uri().query()) {
         if req.method() == Method::GET && door.token_ok(&t) {
-            let cookie = format!("{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", door.token);
+            let cookie = format!("{}={}; HttpOnly; SameSite=Strict; Path=/", door.cookie, door.token);
             let clean = req.uri().path().to_string();
             return Response::builder()
                 .status(StatusCode::SEE_OTHER)
@@ -122,7 +126,7 @@ async fn check(door: &Door, req: Request, next: Next) -> Response {
         }
     }
     let by_bearer = bearer(req.headers()).is_some_and(|t| door.token_ok(t));
-    let by_cookie = cookie_token(req.headers()).is_some_and(|t| door.token_ok(t));
+    let by_cookie = cookie_values(req.headers(), &door.cookie).any(|t| door.token_ok(t));
     if !by_bearer && !by_cookie {
         if door.failed() {
             return (StatusCode::TOO_MANY_REQUESTS, "Too many attempts without the right token; wait a minute.\n").into_response();
@@ -186,12 +190,13 @@ mod tests {
     }
 
     const HOST: (&str, &str) = ("host", "127.0.0.1:8765");
-    const COOKIE_OK: (&str, &str) = ("cookie", "workbench_token=secret-token-0123456789abcdef");
+    const COOKIE_OK: (&str, &str) = ("cookie", "workbench_token_8765=decoy; workbench_token_8765=secret-token-0123456789abcdef");
 
     #[tokio::test]
     async fn token_is_required_and_swapped_for_a_cookie() {
         assert_eq!(status(req("GET", "/", &[HOST])).await, StatusCode::UNAUTHORIZED);
-        assert_eq!(status(req("GET", "/", &[HOST, ("cookie", "workbench_token=wrong")])).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(status(req("GET", "/", &[HOST, ("cookie", "workbench_token_8765=wrong")])).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(status(req("GET", "/", &[HOST, ("cookie", "workbench_token_9999=secret-token-0123456789abcdef")])).await, StatusCode::UNAUTHORIZED, "another port's cookie");
         assert_eq!(status(req("GET", "/?token=wrong", &[HOST])).await, StatusCode::UNAUTHORIZED);
         let resp = app().oneshot(req("GET", "/?token=secret-token-0123456789abcdef", &[HOST])).await.unwrap();
         assert_eq!(resp.status(), StatusCode::SEE_OTHER);

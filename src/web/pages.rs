@@ -16,13 +16,7 @@ use crate::i18n::{self, Lang};
 pub const LANG_COOKIE: &str = "workbench_lang";
 
 pub fn lang_of(headers: &HeaderMap) -> Lang {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|kv| kv.trim().strip_prefix(&format!("{LANG_COOKIE}=")).and_then(Lang::parse))
-        .unwrap_or(Lang::Ko)
+    super::door::cookie_values(headers, LANG_COOKIE).find_map(Lang::parse).unwrap_or(Lang::Ko)
 }
 
 fn env() -> &'static Environment<'static> {

@@ -404,7 +404,7 @@ async function main() {
       assert.equal((await redirect.response()).status(), 303);
       assert.equal(page.url(), url("/"), "lands on / with no token in the URL");
       const cookies = await context.cookies(server.origin);
-      const tok = cookies.find((c) => c.name === "workbench_token");
+      const tok = cookies.find((c) => c.name === `workbench_token_${new URL(server.origin).port}`);
       assert.ok(tok, "the token cookie is set");
       assert.equal(tok.httpOnly, true, "the token cookie is HttpOnly");
       assert.equal(tok.sameSite, "Strict");

@@ -166,6 +166,7 @@ function setupExercise() {
     const name = keep && current ? current.name : (files[0] && files[0].name);
     const now = files.find(f => f.name === name);
     if (keep && before && now && before.content !== now.content && !dirty) { show(name); $("#disk-note").hidden = false; return true; }
+    if (keep && now) current = now;
     if (!keep) show(name);
     else for (const b of $$("button", tabs)) b.setAttribute("aria-selected", String(b.dataset.name === (current && current.name)));
     return keep && before && now && before.content !== now.content;
@@ -175,6 +176,8 @@ function setupExercise() {
     if (!current) return;
     await post(`/api/exercises/${id}/files/${encodeURIComponent(current.name)}`, { content: editor.value });
     current.content = editor.value;
+    const listed = files.find(f => f.name === current.name);
+    if (listed) listed.content = editor.value;
     dirty = false;
     saveState.textContent = s.saved;
   }
