@@ -19,6 +19,18 @@ fn clean_daemon() -> std::sync::MutexGuard<'static, ()> {
     lock
 }
 
+/// No container of the checker is left, and the chapter's tags are gone again.
+fn leave_clean() {
+    assert!(managed_containers().is_empty(), "the checker left containers behind");
+    remove_images(ALL_TAGS);
+}
+
+/// `docker build` that must succeed; the build log is shown when it does not.
+fn must_build(dir: &std::path::Path, tag: &str, builder: Builder) {
+    let (ok, log) = build(dir, tag, builder);
+    assert!(ok, "building {tag} failed:\n{log}");
+}
+
 fn verdict(ws: &Workspace, exercise: &str) -> (i32, serde_json::Value) {
     let run = ws.run(&["check", exercise, "--json"]);
     assert!(run.code == 0 || run.code == 1, "check could not judge\n{run}");
@@ -45,8 +57,7 @@ fn all_pass(v: &serde_json::Value) {
 /// Builds the two golden images from the reference solutions.
 fn golden_bases(ws: &Workspace, builder: Builder) {
     for (ex, tag) in [("golden-sdk", SDK), ("golden-runtime", RUNTIME)] {
-        let (ok, log) = build(&ws.solution(ex), tag, builder);
-        assert!(ok, "{log}");
+        must_build(&ws.solution(ex), tag, builder);
     }
 }
 
@@ -58,8 +69,7 @@ fn reference_solutions_pass_with_both_builders() {
         remove_images(ALL_TAGS);
         let ws = Workspace::new();
         golden_bases(&ws, builder);
-        let (ok, log) = build(&ws.solution("golden-app"), APP, builder);
-        assert!(ok, "{log}");
+        must_build(&ws.solution("golden-app"), APP, builder);
         let run = ws.run(&["check", "--all", "--json"]);
         run.code(0);
         let v = run.json();
@@ -71,16 +81,14 @@ fn reference_solutions_pass_with_both_builders() {
         let list = ws.run(&["list", "--json"]);
         assert!(list.json().as_array().unwrap().iter().all(|e| e["passed"] == true), "{list}");
     }
-    assert!(managed_containers().is_empty(), "the checker left containers behind");
-    remove_images(ALL_TAGS);
+    leave_clean();
 }
 
 #[test]
 fn starters_fail() {
     let _l = clean_daemon();
     let ws = Workspace::new();
-    let (ok, log) = build(&ws.starter("golden-sdk"), SDK, Builder::Classic);
-    assert!(ok, "{log}");
+    must_build(&ws.starter("golden-sdk"), SDK, Builder::Classic);
     let (code, v) = verdict(&ws, "golden-sdk");
     assert_eq!(code, 1);
     assert_failed(&v, "label.framework", &["framework"]);
@@ -88,8 +96,7 @@ fn starters_fail() {
     assert_failed(&v, "file:/src/global.json", &["/src/global.json"]);
     assert_eq!(check(&v, "base")["passed"], true, "the starter is on the right base: {v:#}");
 
-    let (ok, log) = build(&ws.starter("golden-runtime"), RUNTIME, Builder::Classic);
-    assert!(ok, "{log}");
+    must_build(&ws.starter("golden-runtime"), RUNTIME, Builder::Classic);
     let (_, v) = verdict(&ws, "golden-runtime");
     assert_failed(&v, "expose.80/tcp", &["80/tcp"]);
     assert_failed(&v, "label.description", &["description"]);
@@ -215,8 +222,7 @@ fn golden_app_answers() {
             assert_failed(&v, "label.owner", &["owner"]);
         }
     }
-    assert!(managed_containers().is_empty(), "the checker left containers behind");
-    remove_images(ALL_TAGS);
+    leave_clean();
 }
 
 #[test]

@@ -17,12 +17,12 @@ pub async fn check_in_container(engine: &Engine, spec: &ExerciseSpec, image: &Im
     let runnable = !image.entrypoint.is_empty() || !image.cmd.is_empty();
     let publish = spec.run.as_ref().filter(|_| runnable).map(|r| r.port.as_str());
     let held = engine.create(&image.id, publish).await?;
-    let result = checks_with(&held, spec, image).await;
+    let result = checks_with(&held, spec, image, runnable).await;
     held.remove().await;
     result
 }
 
-async fn checks_with(held: &crate::engine::container::Held<'_>, spec: &ExerciseSpec, image: &ImageFacts) -> Result<Vec<(String, bool, Text)>, EngineError> {
+async fn checks_with(held: &crate::engine::container::Held<'_>, spec: &ExerciseSpec, image: &ImageFacts, runnable: bool) -> Result<Vec<(String, bool, Text)>, EngineError> {
     let mut out = vec![];
     for file in &spec.files {
         let path = absolute(&file.path, "/");
@@ -48,7 +48,6 @@ async fn checks_with(held: &crate::engine::container::Held<'_>, spec: &ExerciseS
 
     // The file the command runs is looked for first, with a stat (quick), and searched for only
     // when missing: a run that fails removes its container (AutoRemove), and with it the files.
-    let runnable = !image.entrypoint.is_empty() || !image.cmd.is_empty();
     let target_check = async {
         if !spec.cmd_target {
             return Ok(None);

@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::Context;
 use crate::content::Exercise;
 use crate::engine::Engine;
-use crate::engine::build::{BuildError, BuildOutcome, BuildRequest};
+use crate::engine::build::{BuildError, BuildRequest};
 
 pub async fn run(ctx: &Context, id: &str, timeout: u64, no_cache: bool) -> Result<u8> {
     let content = ctx.content.get();
@@ -58,17 +58,10 @@ pub async fn build_one(ctx: &Context, engine: &Engine, ex: &Exercise, timeout: D
     bar.finish_and_clear();
     disk.abort();
     match outcome {
-        Ok(BuildOutcome::Built { took, .. }) => {
-            println!("✓ built {tag} in {:.1} s", took.as_secs_f64());
-            Ok(0)
-        }
-        Ok(BuildOutcome::Failed { message }) => {
-            println!("✗ the build of {tag} failed:\n  {}", message.trim().replace('\n', "\n  "));
-            Ok(1)
-        }
-        Ok(BuildOutcome::TimedOut { after }) => {
-            println!("✗ the build of {tag} was cancelled after {} s (--build-timeout). Does a RUN step wait forever?", after.as_secs());
-            Ok(1)
+        Ok(outcome) => {
+            let (built, summary) = outcome.summary(tag);
+            println!("{} {summary}", if built { "✓" } else { "✗" });
+            Ok(if built { 0 } else { 1 })
         }
         Err(BuildError::Context(e)) => {
             println!("✗ {e}");

@@ -23,6 +23,18 @@ pub enum BuildOutcome {
     TimedOut { after: Duration },
 }
 
+impl BuildOutcome {
+    /// Whether the image was built, and the sentence the learner sees — on the terminal and on
+    /// the exercise page alike.
+    pub fn summary(&self, tag: &str) -> (bool, String) {
+        match self {
+            BuildOutcome::Built { took, .. } => (true, format!("built {tag} in {:.1} s", took.as_secs_f64())),
+            BuildOutcome::Failed { message } => (false, format!("the build of {tag} failed:\n  {}", message.trim().replace('\n', "\n  "))),
+            BuildOutcome::TimedOut { after } => (false, format!("the build of {tag} was cancelled after {} s (the build timeout). Does a RUN step wait forever?", after.as_secs())),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     #[error(transparent)]

@@ -23,8 +23,8 @@ pub async fn get_once(port: u16, path: &str, limit: Duration) -> Result<Option<P
     let attempt = async {
         let resp = match client.request(req).await {
             Ok(r) => r,
-            Err(e) if e.is_connect() => return Ok(None),
-            // Docker's port proxy accepts and then closes while the app is still starting.
+            // Refused, or — Docker's port proxy accepts and then closes while the app is still
+            // starting — reset: either way nothing answers yet.
             Err(_) => return Ok(None),
         };
         let status = resp.status().as_u16();

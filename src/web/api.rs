@@ -17,7 +17,7 @@ use super::pages::lang_of;
 use crate::checks::{self, CheckError, Facts};
 use crate::content::quiz::Answer;
 use crate::engine::EngineError;
-use crate::engine::build::{BuildError, BuildOutcome, BuildRequest};
+use crate::engine::build::{BuildError, BuildRequest};
 
 /// Request bodies above this size are refused (a Dockerfile, a quiz answer).
 pub const MAX_BODY: usize = 512 * 1024;
@@ -179,9 +179,10 @@ pub async fn build(State(state): State<AppState>, Path(id): Path<String>, Json(b
         };
         let event = match outcome {
             None => return,
-            Some(Ok(BuildOutcome::Built { took, .. })) => done(true, &format!("built {} in {:.1} s", ex.spec.image.tag, took.as_secs_f64())),
-            Some(Ok(BuildOutcome::Failed { message })) => done(false, message.trim()),
-            Some(Ok(BuildOutcome::TimedOut { after })) => done(false, &format!("cancelled after {} s (build timeout): does a RUN step wait forever?", after.as_secs())),
+            Some(Ok(outcome)) => {
+                let (built, summary) = outcome.summary(&ex.spec.image.tag);
+                done(built, &summary)
+            }
             Some(Err(BuildError::Context(e))) => done(false, &e.to_string()),
             Some(Err(BuildError::Engine(e))) => done(false, &format!("environment error: {e}. {}", e.advice())),
         };
