@@ -19,26 +19,45 @@ use crate::engine::{Engine, EngineError};
 use crate::i18n::Lang;
 use crate::progress::Progress;
 
+/// What every handler shares, behind one `Arc`: extracting the state for a request is one
+/// reference-count increment, not a copy of each field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub content: Arc<ContentStore>,
     pub workspace: PathBuf,
     pub progress: Option<Arc<Progress>>,
     pub door: Arc<door::Door>,
     pub build_timeout: Duration,
-    engine: Arc<Mutex<Option<Engine>>>,
+    engine: Mutex<Option<Engine>>,
     /// One lock per exercise: concurrent checks or builds of the same exercise queue instead of
     /// starting duplicate containers.
-    locks: Arc<std::sync::Mutex<HashMap<String, Arc<Mutex<()>>>>>,
-    /// Rendered lesson pages by (lesson, language), with the content generation they are of.
-    pages: Arc<std::sync::RwLock<HashMap<(String, Lang), (u64, bytes::Bytes)>>>,
+    locks: std::sync::Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// Rendered lesson pages by language and lesson, with the content generation they are of.
+    pages: std::sync::RwLock<HashMap<Lang, HashMap<String, CachedPage>>>,
     /// Checks in flight, by exercise: a request that arrives while one runs shares its verdict.
-    pub(crate) checks: Arc<std::sync::Mutex<HashMap<String, api::SharedCheck>>>,
+    pub(crate) checks: std::sync::Mutex<HashMap<String, api::SharedCheck>>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// A lesson page as sent: the HTML and its ETag, made once per content generation.
+#[derive(Clone)]
+pub struct CachedPage {
+    pub generation: u64,
+    pub html: bytes::Bytes,
+    pub etag: axum::http::HeaderValue,
 }
 
 impl AppState {
     pub fn new(content: Arc<ContentStore>, workspace: PathBuf, progress: Option<Arc<Progress>>, door: door::Door, build_timeout: Duration) -> AppState {
-        AppState { content, workspace, progress, door: Arc::new(door), build_timeout, engine: Arc::new(Mutex::new(None)), locks: Default::default(), pages: Default::default(), checks: Default::default() }
+        AppState(Arc::new(Shared { content, workspace, progress, door: Arc::new(door), build_timeout, engine: Mutex::new(None), locks: Default::default(), pages: Default::default(), checks: Default::default() }))
     }
 
     /// The daemon connection, made on first use and made again after a failure, so the page keeps
@@ -59,13 +78,13 @@ impl AppState {
         *self.engine.lock().await = None;
     }
 
-    pub fn cached_page(&self, id: &str, lang: Lang, generation: u64) -> Option<bytes::Bytes> {
+    pub fn cached_page(&self, id: &str, lang: Lang, generation: u64) -> Option<CachedPage> {
         let pages = self.pages.read().expect("page cache");
-        pages.get(&(id.to_string(), lang)).filter(|(g, _)| *g == generation).map(|(_, html)| html.clone())
+        pages.get(&lang)?.get(id).filter(|p| p.generation == generation).cloned()
     }
 
-    pub fn cache_page(&self, id: &str, lang: Lang, generation: u64, html: bytes::Bytes) {
-        self.pages.write().expect("page cache").insert((id.to_string(), lang), (generation, html));
+    pub fn cache_page(&self, id: &str, lang: Lang, page: CachedPage) {
+        self.pages.write().expect("page cache").entry(lang).or_default().insert(id.to_string(), page);
     }
 
     pub fn exercise_lock(&self, id: &str) -> Arc<Mutex<()>> {

@@ -225,12 +225,28 @@ fn an_instructors_content_folder_is_served_sanitised_and_reloaded() {
     assert_eq!(get(s.port, "/lessons/trust", "en").status, 200);
     assert_eq!(get(s.port, "/quiz", "en").status, 200);
 
-    // A change is picked up without a restart.
+    // Lesson pages carry an ETag: the same page revalidates to 304, the other language does not.
+    let first = get(s.port, "/lessons/trust", "en");
+    let etag = header(&first, "etag").expect("a lesson page has an ETag");
+    let cookie = format!("workbench_token_{}={TOKEN}; workbench_lang=en", s.port);
+    let again = http(s.port, "GET", "/lessons/trust", &[("Cookie", &cookie), ("If-None-Match", &etag)], "");
+    assert_eq!((again.status, again.body.as_str()), (304, ""), "{}", again.headers);
+    let ko = format!("workbench_token_{}={TOKEN}; workbench_lang=ko", s.port);
+    assert_eq!(http(s.port, "GET", "/lessons/trust", &[("Cookie", &ko), ("If-None-Match", &etag)], "").status, 200);
+
+    // A change is picked up without a restart, and the old ETag no longer matches.
     let trust = content_dir.path().join("lessons/en/01-trust.md");
     let text = std::fs::read_to_string(&trust).unwrap();
     std::fs::write(&trust, format!("{text}\n\nA sentence the instructor added.\n")).unwrap();
     std::thread::sleep(Duration::from_millis(600));
     assert!(get(s.port, "/lessons/trust", "en").body.contains("A sentence the instructor added."));
+    let changed = http(s.port, "GET", "/lessons/trust", &[("Cookie", &cookie), ("If-None-Match", &etag)], "");
+    assert_eq!(changed.status, 200, "a changed lesson is sent again");
+    assert_ne!(header(&changed, "etag"), Some(etag));
+}
+
+fn header(r: &Resp, name: &str) -> Option<String> {
+    r.headers.lines().find_map(|l| l.split_once(':').filter(|(k, _)| k.trim().eq_ignore_ascii_case(name)).map(|(_, v)| v.trim().to_string()))
 }
 
 #[test]

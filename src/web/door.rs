@@ -102,14 +102,22 @@ pub async fn guard(State(door): State<std::sync::Arc<Door>>, req: Request, next:
 }
 
 async fn check(door: &Door, req: Request, next: Next) -> Response {
+    match refusal(door, &req) {
+        Some(refused) => refused,
+        None => next.run(req).await,
+    }
+}
+
+/// Why the door turns `req` away, or `None` when it may pass. Borrows the request, so nothing
+/// of it is copied on the way in.
+fn refusal(door: &Door, req: &Request) -> Option<Response> {
     // 1. The raw Host header, before anything else. X-Forwarded-Host and Forwarded are ignored.
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     if !door.host_ok(host) {
-        return (StatusCode::FORBIDDEN, "This server only answers to 127.0.0.1 and localhost.\n").into_response();
+        return Some((StatusCode::FORBIDDEN, "This server only answers to 127.0.0.1 and localhost.\n").into_response());
     }
-    let host = host.to_string();
     if req.uri().path().starts_with("/static/") {
-        return next.run(req).await;
+        return None;
     }
 
     // 2. The token: a launch URL's ?token= becomes a cookie and a redirect to the clean URL.
@@ -117,42 +125,42 @@ async fn check(door: &Door, req: Request, next: Next) -> Response {
         if req.method() == Method::GET && door.token_ok(&t) {
             let cookie = format!("{}={}; HttpOnly; SameSite=Strict; Path=/", door.cookie, door.token);
             let clean = req.uri().path().to_string();
-            return Response::builder()
+            let redirect = Response::builder()
                 .status(StatusCode::SEE_OTHER)
                 .header(header::LOCATION, clean)
                 .header(header::SET_COOKIE, cookie)
                 .body(Body::empty())
                 .expect("valid redirect");
+            return Some(redirect);
         }
     }
     let by_bearer = bearer(req.headers()).is_some_and(|t| door.token_ok(t));
     let by_cookie = cookie_values(req.headers(), &door.cookie).any(|t| door.token_ok(t));
     if !by_bearer && !by_cookie {
         if door.failed() {
-            return (StatusCode::TOO_MANY_REQUESTS, "Too many attempts without the right token; wait a minute.\n").into_response();
+            return Some((StatusCode::TOO_MANY_REQUESTS, "Too many attempts without the right token; wait a minute.\n").into_response());
         }
-        return unauthorized();
+        return Some(unauthorized());
     }
 
     // 3. State changes: never by GET; an exact Origin (required with the cookie); no cross-site
     //    fetch; JSON bodies only, which a plain HTML form cannot send.
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         let origin = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok());
-        let expected = format!("http://{host}");
         match origin {
-            Some(o) if o == expected => {}
+            Some(o) if o.strip_prefix("http://") == Some(host) => {}
             None if by_bearer => {}
-            _ => return (StatusCode::FORBIDDEN, "Cross-origin request refused.\n").into_response(),
+            _ => return Some((StatusCode::FORBIDDEN, "Cross-origin request refused.\n").into_response()),
         }
         if req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
-            return (StatusCode::FORBIDDEN, "Cross-site request refused.\n").into_response();
+            return Some((StatusCode::FORBIDDEN, "Cross-site request refused.\n").into_response());
         }
         let json = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"));
         if !json {
-            return (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send JSON (Content-Type: application/json).\n").into_response();
+            return Some((StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send JSON (Content-Type: application/json).\n").into_response());
         }
     }
-    next.run(req).await
+    None
 }
 
 fn unauthorized() -> Response {

@@ -2,12 +2,12 @@
 //! rendered and sanitised once when content loads; a page view only fills a template.
 use std::sync::OnceLock;
 
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::{Environment, Value, context};
 
-use super::AppState;
+use super::{AppState, CachedPage};
 use super::assets::WebAssets;
 use crate::content::Content;
 use crate::content::quiz::Kind;
@@ -88,22 +88,19 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response
     )
 }
 
-pub async fn lesson(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    let lang = lang_of(&headers);
+pub async fn lesson(State(state): State<AppState>, Path(id): Path<String>, req: Request) -> Response {
+    let headers = req.headers();
+    let lang = lang_of(headers);
     let content = state.content.get();
+    // A lesson page depends only on the content and the language: rendered once per content
+    // generation, then served from memory with its ETag.
+    if let Some(page) = state.cached_page(&id, lang, content.generation) {
+        return send_page(headers, page);
+    }
     let Some(pos) = content.lessons.iter().position(|l| l.id == id) else {
         return not_found_page(&content, lang);
     };
     let lesson = &content.lessons[pos];
-    let etag = format!("\"{:x}-{}-{id}\"", content.generation, lang.code());
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
-        return StatusCode::NOT_MODIFIED.into_response();
-    }
-    // A lesson page depends only on the content and the language: rendered once per content
-    // generation, then served from memory.
-    if let Some(html) = state.cached_page(&id, lang, content.generation) {
-        return ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::ETAG, etag.as_str())], html).into_response();
-    }
     // A broken file in this language shows its problem (file and line) instead of silently
     // falling back to the other language's page.
     let folder = format!("lessons/{}/", lang.code());
@@ -128,9 +125,17 @@ pub async fn lesson(State(state): State<AppState>, Path(id): Path<String>, heade
     ) else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "The page could not be rendered; see the terminal.").into_response();
     };
-    let html = bytes::Bytes::from(html);
-    state.cache_page(&id, lang, content.generation, html.clone());
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::ETAG, etag.as_str())], html).into_response()
+    let etag = HeaderValue::try_from(format!("\"{:x}-{}-{id}\"", content.generation, lang.code())).expect("an ETag of hex, a language code and a lesson id");
+    let page = CachedPage { generation: content.generation, html: bytes::Bytes::from(html), etag };
+    state.cache_page(&id, lang, page.clone());
+    send_page(headers, page)
+}
+
+fn send_page(headers: &HeaderMap, page: CachedPage) -> Response {
+    if headers.get(header::IF_NONE_MATCH) == Some(&page.etag) {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, page.etag)]).into_response();
+    }
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")), (header::ETAG, page.etag)], page.html).into_response()
 }
 
 pub async fn quiz(State(state): State<AppState>, headers: HeaderMap) -> Response {
