@@ -196,6 +196,7 @@ const APP_CASES: &[Case] = &[
     ("the app runs on the SDK", "FROM golden/dotnet-core-sdk:3.0\nCOPY . .\nRUN dotnet publish -o /app app.csproj\nCMD [\"dotnet\", \"/app/app.dll\"]\n", Some(("excludes.golden-sdk", &["golden/dotnet-core-sdk:3.0"]))),
     ("final stage on the official runtime, skipping the golden one", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n", Some(("base", &["mcr.microsoft.com/dotnet/core/aspnet:3.0", "skipping", "golden/aspnet-core:3.0"]))),
     ("no CMD at all", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=builder /out /app\n", Some(("cmd-target", &["does not run a .dll"]))),
+    ("the app dies the moment it starts, with its own exit code", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=builder /out /app\nENTRYPOINT [\"sh\", \"-c\", \"exit 3\", \"--\"]\nCMD [\"dotnet\", \"/app/app.dll\"]\n", Some(("responds", &["exited with code 3"]))),
     ("the app crashes at start", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nENV ASPNETCORE_URLS=http://+:eighty\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n", Some(("responds", &["exited with code 134", "not a valid URL"]))),
 ];
 

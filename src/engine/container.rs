@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bollard::models::{ContainerCreateBody, HostConfig, HostConfigLogConfig, PortBinding};
-use bollard::query_parameters::{AttachContainerOptionsBuilder, CreateContainerOptionsBuilder, DownloadFromContainerOptionsBuilder, KillContainerOptionsBuilder, RemoveContainerOptionsBuilder, WaitContainerOptionsBuilder};
+use bollard::query_parameters::{AttachContainerOptionsBuilder, CreateContainerOptionsBuilder, DownloadFromContainerOptionsBuilder, EventsOptionsBuilder, KillContainerOptionsBuilder, RemoveContainerOptionsBuilder};
 use futures_util::StreamExt;
 
 use super::probe::{self, ProbeAnswer};
@@ -192,14 +192,18 @@ impl Held<'_> {
                 }
             }
         });
-        // Wait for the exit from before the start, so a container that dies at once is seen.
+        // The exit code comes from the container's `die` event. Asked with `since` a time before
+        // the container existed, the daemon replays that event even when the container died (and
+        // removed itself) before this request reached it; a wait request sent beside the start
+        // could arrive too late and find nothing to wait for.
         let (id, d2) = (self.id.clone(), docker.clone());
         let mut exited = tokio::spawn(async move {
-            let options = WaitContainerOptionsBuilder::new().condition("next-exit").build();
-            let mut wait = Box::pin(d2.wait_container(&id, Some(options)));
-            match wait.next().await {
-                Some(Ok(r)) => r.status_code,
-                Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => code,
+            let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()).saturating_sub(300).to_string();
+            let filters = HashMap::from([("type", vec!["container"]), ("container", vec![id.as_str()]), ("event", vec!["die"])]);
+            let options = EventsOptionsBuilder::new().since(&since).filters(&filters).build();
+            let mut events = Box::pin(d2.events(Some(options)));
+            match events.next().await {
+                Some(Ok(event)) => event.actor.and_then(|a| a.attributes).and_then(|a| a.get("exitCode")?.parse::<i64>().ok()).unwrap_or(-1),
                 _ => -1,
             }
         });
