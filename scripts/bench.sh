@@ -11,7 +11,7 @@ docker="$DOCKER_CLI"
 cargo build --release --locked -q
 wb="$PWD/target/release/workbench"
 tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"; pkill -f "workbench-bench-serve" 2>/dev/null || true' EXIT
+trap '[ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null; pkill -f "mdbook serve -p 8767" 2>/dev/null; rm -rf "$tmp"' EXIT
 ws="$tmp/ws"; data="$tmp/data"
 mkdir -p "$ws"
 for e in golden-sdk golden-runtime golden-app; do cp -r "exercises/$e/solution" "$ws/$e"; done
@@ -58,14 +58,57 @@ done
 printf '%-34s %s ms (goal <= 100 ms)\n' "serve: launch to first answer" "$(printf '%s\n' "${launch[@]}" | median)"
 printf '%-34s %.1f MiB (goal <= 25 MiB)\n' "serve: resident memory when idle" "$(awk -v k="$rss" 'BEGIN {print k/1024}')"
 
-# Pages and verdicts under load from a second process on loopback.
+# Pages and verdicts under load from a second process on loopback: wrk, 2 threads, 100
+# connections, 10 s per round. The lesson page is measured in alternating rounds beside mdBook
+# (`mdbook serve`, the same lesson as an mdBook page) and nginx (the same bytes as a static file:
+# the machine's floor), each when installed.
+# load NAME URL [HEADER]: one wrk round; prints a line and leaves req/s in $rps.
+load() {
+  local out
+  out=$(wrk -t2 -c100 -d10s --latency ${3:+-H "$3"} "$2")
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  printf '  %-28s %10.0f req/s   p50 %8s   p99 %8s\n' "$1" "$rps" "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
+}
 if command -v wrk >/dev/null; then
+  auth='Authorization: Bearer bench'
   WORKBENCH_TOKEN=bench "$wb" --workspace "$ws" --data "$data" serve --no-open --port 8766 >/dev/null 2>&1 &
   pid=$!
-  until curl -sf -o /dev/null -H 'Authorization: Bearer bench' http://127.0.0.1:8766/; do sleep 0.01; done
-  size=$(curl -s -H 'Authorization: Bearer bench' http://127.0.0.1:8766/lessons/hands-on | wc -c)
-  echo "lesson page /lessons/hands-on: $size bytes"
-  wrk -t2 -c100 -d10s --latency -H 'Authorization: Bearer bench' http://127.0.0.1:8766/lessons/hands-on | awk '/Requests\/sec|99%/ {print "  " $0}'
+  until curl -sf -o /dev/null -H "$auth" http://127.0.0.1:8766/; do sleep 0.01; done
+  page=http://127.0.0.1:8766/lessons/hands-on
+  echo "lesson page /lessons/hands-on: $(curl -s -H "$auth" $page | wc -c) bytes"
+  if command -v nginx >/dev/null; then
+    mkdir -p "$tmp/nginx"
+    curl -s -H "$auth" $page > "$tmp/nginx/hands-on.html"
+    printf 'worker_processes %s;\npid %s;\nerror_log %s;\nevents { worker_connections 1024; }\nhttp { access_log off; server { listen 127.0.0.1:8768; root %s; } }\n' \
+      "$(nproc)" "$tmp/nginx.pid" "$tmp/nginx-error.log" "$tmp/nginx" > "$tmp/nginx.conf"
+    nginx -c "$tmp/nginx.conf"
+    echo "  (nginx: $(nginx -v 2>&1 | sed 's:.*/::'), the same bytes as a static file)"
+  else
+    echo "  (install nginx-light for the machine's floor on the same bytes)"
+  fi
+  if command -v mdbook >/dev/null; then
+    mkdir -p "$tmp/book/src"
+    printf '[book]\ntitle = "bench"\n' > "$tmp/book/book.toml"
+    printf '# Summary\n\n- [Hands-on](hands-on.md)\n' > "$tmp/book/src/SUMMARY.md"
+    sed '1,/^---$/d' lessons/en/06-hands-on.md | sed '1,/^---$/d' > "$tmp/book/src/hands-on.md"
+    (cd "$tmp/book" && exec mdbook serve -p 8767 >/dev/null 2>&1) &
+    until curl -sf -o /dev/null http://127.0.0.1:8767/hands-on.html; do sleep 0.1; done
+    echo "  (mdbook serve: $(mdbook --version), the same lesson as a $(curl -s http://127.0.0.1:8767/hands-on.html | wc -c)-byte page)"
+  else
+    echo "  (install mdBook for the side-by-side: cargo install mdbook --version 0.5.4)"
+  fi
+  for round in 1 2; do
+    echo " round $round:"
+    load workbench $page "$auth"; ours=$rps
+    if command -v nginx >/dev/null; then load "nginx (floor)" http://127.0.0.1:8768/hands-on.html; fi
+    if command -v mdbook >/dev/null; then
+      load "mdbook serve" http://127.0.0.1:8767/hands-on.html
+      printf '  %-28s %10s\n' "workbench / mdbook" "$(awk -v a="$ours" -v b="$rps" 'BEGIN {printf "%.1fx", a/b}')"
+    fi
+  done
+  if command -v nginx >/dev/null; then kill "$(cat "$tmp/nginx.pid")"; fi
+  pkill -f "mdbook serve -p 8767" || true
+
   cat > "$tmp/post.lua" <<'LUA'
 wrk.method = "POST"
 wrk.body = "{}"
@@ -74,26 +117,15 @@ wrk.headers["Authorization"] = "Bearer bench"
 LUA
   echo "check verdict POST /api/exercises/golden-sdk/check (100 connections, 10 s):"
   wrk -t2 -c100 -d10s --latency -s "$tmp/post.lua" http://127.0.0.1:8766/api/exercises/golden-sdk/check | awk '/Requests\/sec|99%|Non-2xx/ {print "  " $0}'
-  # Concurrent checks of the app: they queue, so no two probe containers exist at once.
+  # Concurrent checks of the app: they coalesce, so no two probe containers exist at once.
   max=0
-  ( for _ in $(seq 1 8); do curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -H 'Authorization: Bearer bench' -d '{}' http://127.0.0.1:8766/api/exercises/golden-app/check & done; wait ) &
+  ( for _ in $(seq 1 8); do curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -H "$auth" -d '{}' http://127.0.0.1:8766/api/exercises/golden-app/check & done; wait ) &
   loader=$!
   while kill -0 $loader 2>/dev/null; do
     n=$($docker ps -q --filter label=workbench.managed=true | wc -l); [ "$n" -gt "$max" ] && max=$n
   done
   echo "8 concurrent checks of golden-app: at most $max probe container(s) at once"
   kill $pid; wait $pid 2>/dev/null || true
-  if command -v mdbook >/dev/null; then
-    mkdir -p "$tmp/book/src"
-    printf '[book]\ntitle = "bench"\n' > "$tmp/book/book.toml"
-    printf '# Summary\n\n- [Hands-on](hands-on.md)\n' > "$tmp/book/src/SUMMARY.md"
-    sed '1,/^---$/d' lessons/en/06-hands-on.md | sed '1,/^---$/d' > "$tmp/book/src/hands-on.md"
-    (cd "$tmp/book" && mdbook serve -p 8767 >/dev/null 2>&1 &)
-    until curl -sf -o /dev/null http://127.0.0.1:8767/hands-on.html; do sleep 0.1; done
-    echo "mdbook serve, same lesson ($(curl -s http://127.0.0.1:8767/hands-on.html | wc -c) bytes):"
-    wrk -t2 -c100 -d10s --latency http://127.0.0.1:8767/hands-on.html | awk '/Requests\/sec|99%/ {print "  " $0}'
-    pkill -f "mdbook serve -p 8767" || true
-  fi
 else
   echo "(install wrk for the load figures: apt-get install wrk)"
 fi
