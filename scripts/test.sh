@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test, doing the set-up a fresh Debian 12 machine needs (as root): if no Docker daemon
 # answers, install Debian's docker.io and start dockerd; install busybox-static (for the offline
-# stand-ins of the .NET images) and Chromium (for the browser tests) when they are missing. On a
-# machine where Docker already runs, that daemon is used.
+# stand-ins of the .NET images), Podman and docker-registry (for the Podman and mirror tests) and
+# Chromium (for the browser tests) when they are missing. On a machine where Docker already runs,
+# that daemon is used.
 #   scripts/test.sh              everything
 #   SKIP_BROWSER=1 scripts/test.sh   without the browser tests
 set -euo pipefail
@@ -44,6 +45,11 @@ fi
 if ! command -v podman >/dev/null; then
   log "installing podman (the checker is also tested on its Docker-compatible API)"
   apt_install podman || echo "podman could not be installed: its tests will be skipped"
+fi
+
+if ! command -v docker-registry >/dev/null; then
+  log "installing docker-registry (a local registry to test pulling from a mirror)"
+  apt_install docker-registry || echo "docker-registry could not be installed: the mirror test will be skipped"
 fi
 
 log "cargo test"

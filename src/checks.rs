@@ -77,7 +77,7 @@ pub enum CheckError {
     Engine(#[from] EngineError),
     #[error("unknown exercise `{0}`")]
     UnknownExercise(String),
-    #[error("the base image {image} is not in the Docker daemon, so nothing built on it can be checked. Load it (`workbench images load FILE` with the instructor's bundle, or `workbench images pull` with internet access), then try again.")]
+    #[error("the base image {image} is not in the Docker daemon, so nothing built on it can be checked. Load it (`workbench images load FILE` with the instructor's bundle, or `workbench images pull` with internet access or a mirror), then try again.")]
     MissingOfficialImage { image: String },
 }
 

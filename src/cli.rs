@@ -115,8 +115,14 @@ pub enum ImagesAction {
         #[arg(long)]
         json: bool,
     },
-    /// Pull the base images (needs access to their registry)
-    Pull,
+    /// Pull the base images (needs access to their registry, or a mirror of it)
+    Pull {
+        /// Pull from this registry instead, e.g. `registry.school.example:5000` or
+        /// `harbor.example/mcr-proxy`: `mcr.microsoft.com/dotnet/core/sdk:3.0.100` is then pulled
+        /// as `MIRROR/dotnet/core/sdk:3.0.100` and tagged with its official name.
+        #[arg(long, env = "WORKBENCH_MIRROR", value_name = "MIRROR")]
+        mirror: Option<String>,
+    },
     /// Save the base images to one tar file, for machines without internet
     Save { file: PathBuf },
     /// Load a tar file made by `images save`

@@ -48,6 +48,84 @@ fn an_offline_bundle_saves_and_loads_the_base_images() {
     assert!(run.json().as_array().unwrap().iter().all(|i| i["present"] == true), "{run}");
 }
 
+/// Debian's `docker-registry` (the CNCF distribution registry) on a free loopback port, with its
+/// storage in a temporary folder; stopped when dropped.
+struct Registry {
+    child: std::process::Child,
+    addr: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn registry() -> Option<Registry> {
+    if Command::new("docker-registry").arg("--version").output().is_err() {
+        eprintln!("docker-registry is not installed: the mirror test is skipped (scripts/test.sh installs it)");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.yml");
+    let storage = dir.path().join("storage");
+    std::fs::write(&config, format!("version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n", storage.display())).unwrap();
+    let child = Command::new("docker-registry").arg("serve").arg(&config).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let addr = format!("127.0.0.1:{port}");
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(&addr).is_err() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "docker-registry did not start");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Some(Registry { child, addr, _dir: dir })
+}
+
+fn image_id(reference: &str) -> String {
+    String::from_utf8_lossy(&docker(&["image", "inspect", "--format", "{{.Id}}", reference]).stdout).trim().to_string()
+}
+
+#[test]
+fn images_pull_from_a_mirror_takes_the_official_names() {
+    let _l = daemon_lock();
+    stand_ins();
+    let Some(mirror) = registry() else { return };
+    const BASES: [(&str, &str); 2] = [("mcr.microsoft.com/dotnet/core/sdk:3.0.100", "dotnet/core/sdk:3.0.100"), ("mcr.microsoft.com/dotnet/core/aspnet:3.0", "dotnet/core/aspnet:3.0")];
+    let mut ids = vec![];
+    for (official, path) in BASES {
+        ids.push(image_id(official));
+        let copy = format!("{}/{path}", mirror.addr);
+        assert!(docker(&["tag", official, &copy]).status.success());
+        let push = docker(&["push", &copy]);
+        assert!(push.status.success(), "push to the test registry: {}", String::from_utf8_lossy(&push.stderr));
+        remove_images(&[&copy]);
+    }
+    remove_images(&BASES.map(|(official, _)| official));
+
+    let ws = Workspace::new();
+    let run = ws.run(&["images", "pull", "--mirror", &mirror.addr]);
+    run.code(0);
+    for ((official, path), id) in BASES.iter().zip(&ids) {
+        assert!(run.stdout.contains(&format!("pulling {official} from {}/{path}", mirror.addr)) && run.stdout.contains(&format!("✓ {official}")), "{run}");
+        assert_eq!(&image_id(official), id, "the mirror's copy is the same image, under the official name");
+    }
+    let left = String::from_utf8_lossy(&docker(&["images", "--format", "{{.Repository}}"]).stdout).into_owned();
+    assert!(!left.contains(&mirror.addr), "the mirror's own tags are dropped again:\n{left}");
+    ws.run(&["images", "status"]).code(0);
+
+    // A mirror without the images (set for the lab machine by WORKBENCH_MIRROR): exit 1, and the
+    // error names what was asked of which mirror.
+    let elsewhere = format!("{}/elsewhere", mirror.addr);
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--workspace").arg(ws.dir.path()).arg("--data").arg(ws.data.path()).args(["--lang", "en", "images", "pull"]).env("WORKBENCH_MIRROR", &elsewhere);
+    let run = Run::of(cmd);
+    run.code(1);
+    assert!(run.stderr.contains(&format!("could not pull {elsewhere}/dotnet/core/sdk:3.0.100")) && run.stderr.contains(&format!("Check that the mirror {elsewhere} holds dotnet/core/sdk:3.0.100")), "{run}");
+    ws.run(&["images", "status"]).code(0);
+}
+
 #[test]
 fn reset_restores_the_starter_keeps_a_backup_and_forgets_verdicts() {
     let _l = daemon_lock();

@@ -37,7 +37,7 @@ pub async fn run(ctx: &Context, json: bool) -> Result<u8> {
             for b in bases {
                 match engine.image(b).await {
                     Ok(Some(_)) => findings.push(Finding { ok: true, blocking: false, what: format!("base image {b} is present"), fix: String::new() }),
-                    Ok(None) => findings.push(Finding { ok: false, blocking: true, what: format!("base image {b} is missing"), fix: "With internet access: `workbench images pull`. Offline: `workbench images load FILE` with the bundle your instructor made by `workbench images save FILE`.".into() }),
+                    Ok(None) => findings.push(Finding { ok: false, blocking: true, what: format!("base image {b} is missing"), fix: "With internet access: `workbench images pull` (or `--mirror REGISTRY` for your school's registry). Offline: `workbench images load FILE` with the bundle your instructor made by `workbench images save FILE`.".into() }),
                     Err(e) => findings.push(Finding { ok: false, blocking: true, what: e.to_string(), fix: e.advice().into() }),
                 }
             }

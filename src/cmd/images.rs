@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
-use bollard::query_parameters::{CreateImageOptionsBuilder, ImportImageOptionsBuilder};
+use bollard::query_parameters::{CreateImageOptionsBuilder, ImportImageOptionsBuilder, RemoveImageOptionsBuilder, TagImageOptionsBuilder};
 use futures_util::StreamExt;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use tokio::io::AsyncWriteExt;
@@ -48,7 +48,7 @@ pub async fn run(ctx: &Context, action: ImagesAction) -> Result<u8> {
             }
             Ok(if rows.iter().all(|r| r["present"].as_bool() == Some(true)) { 0 } else { 1 })
         }
-        ImagesAction::Pull => pull(&engine, &images).await,
+        ImagesAction::Pull { mirror } => pull(&engine, &images, mirror.as_deref()).await,
         ImagesAction::Save { file } => {
             let missing: Vec<&String> = {
                 let mut m = vec![];
@@ -106,21 +106,35 @@ pub async fn run(ctx: &Context, action: ImagesAction) -> Result<u8> {
     }
 }
 
-async fn pull(engine: &Engine, images: &[String]) -> Result<u8> {
+async fn pull(engine: &Engine, images: &[String], mirror: Option<&str>) -> Result<u8> {
     let multi = MultiProgress::new();
     let style = ProgressStyle::with_template("{prefix:>12} {bar:30} {bytes}/{total_bytes} {msg}").expect("valid template");
     let mut failed = false;
     for image in images {
-        let (from, tag) = image.rsplit_once(':').unwrap_or((image, "latest"));
+        let source = match mirror {
+            Some(_) if image.contains('@') => {
+                eprintln!("error: {image} is named by its digest, which a copy from a mirror cannot be given; load the offline bundle instead: `workbench images load FILE`");
+                failed = true;
+                continue;
+            }
+            Some(m) => mirrored(m, image),
+            None => image.clone(),
+        };
+        let (from, tag) = split_tag(&source);
         let options = CreateImageOptionsBuilder::new().from_image(from).tag(tag).build();
         let mut stream = engine.docker().create_image(Some(options), None, None);
         let mut bars: HashMap<String, ProgressBar> = HashMap::new();
-        println!("pulling {image}");
+        if source == *image {
+            println!("pulling {image}");
+        } else {
+            println!("pulling {image} from {source}");
+        }
+        let mut pulled = true;
         loop {
             let next = tokio::time::timeout(Duration::from_secs(120), stream.next()).await;
             let Ok(next) = next else {
-                eprintln!("error: the registry stopped answering while pulling {image}");
-                failed = true;
+                eprintln!("error: the registry stopped answering while pulling {source}");
+                pulled = false;
                 break;
             };
             let Some(item) = next else { break };
@@ -142,8 +156,15 @@ async fn pull(engine: &Engine, images: &[String]) -> Result<u8> {
                     bar.set_message(info.status.unwrap_or_default());
                 }
                 Err(e) => {
-                    eprintln!("error: could not pull {image}: {e}\n  Without internet access, ask for the offline bundle and run `workbench images load FILE`.");
-                    failed = true;
+                    let advice = match mirror {
+                        Some(m) => {
+                            let path = source.strip_prefix(m.trim_end_matches('/')).unwrap_or(&source).trim_start_matches('/');
+                            format!("Check that the mirror {m} holds {path}, or load the offline bundle: `workbench images load FILE`.")
+                        }
+                        None => "Without internet access, pull from a mirror (`--mirror REGISTRY`) or load the offline bundle: `workbench images load FILE`.".to_string(),
+                    };
+                    eprintln!("error: could not pull {source}: {e}\n  {advice}");
+                    pulled = false;
                     break;
                 }
             }
@@ -151,8 +172,51 @@ async fn pull(engine: &Engine, images: &[String]) -> Result<u8> {
         for b in bars.values() {
             b.finish_and_clear();
         }
+        if pulled && source != *image {
+            // The exercises name the official image, so the mirror's copy takes that name; the
+            // mirror's own tag is dropped again (the image stays: it has the official tag).
+            let (repo, tag) = split_tag(image);
+            let tagged = engine.docker().tag_image(&source, Some(TagImageOptionsBuilder::new().repo(repo).tag(tag).build())).await;
+            if let Err(e) = tagged {
+                eprintln!("error: pulled {source} but could not tag it {image}: {e}");
+                pulled = false;
+            } else {
+                let untag = RemoveImageOptionsBuilder::new().noprune(true).build();
+                let _ = engine.docker().remove_image(&source, Some(untag), None).await;
+            }
+        }
+        if pulled {
+            println!("✓ {image}");
+        }
+        failed |= !pulled;
     }
     Ok(if failed { 1 } else { 0 })
+}
+
+/// `repo:tag` split at the tag's colon (not a registry port's); no tag means `latest`. A digest
+/// reference (`repo@sha256:…`) is pulled whole, with no tag.
+fn split_tag(reference: &str) -> (&str, &str) {
+    if reference.contains('@') {
+        return (reference, "");
+    }
+    match reference.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => (repo, tag),
+        _ => (reference, "latest"),
+    }
+}
+
+/// Where `image` is found on `mirror`: the image's path without its registry host, under the
+/// mirror (`mcr.microsoft.com/dotnet/core/sdk:3.0.100` → `MIRROR/dotnet/core/sdk:3.0.100`). As in
+/// Docker, a first component with a dot or a colon, or `localhost`, is a registry; without one the
+/// image is Docker Hub's, whose one-word names live under `library/`.
+fn mirrored(mirror: &str, image: &str) -> String {
+    let mirror = mirror.trim_end_matches('/');
+    let path = match image.split_once('/') {
+        Some((first, rest)) if first.contains(['.', ':']) || first == "localhost" => rest.to_string(),
+        Some(_) => image.to_string(),
+        None => format!("library/{image}"),
+    };
+    format!("{mirror}/{path}")
 }
 
 fn bytes_bar(what: &str) -> ProgressBar {
@@ -160,4 +224,26 @@ fn bytes_bar(what: &str) -> ProgressBar {
     bar.set_style(ProgressStyle::with_template("{prefix} {bar:30} {bytes}/{total_bytes} {bytes_per_sec}").expect("valid template"));
     bar.set_prefix(what.to_string());
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mirror_holds_the_path_without_the_registry() {
+        assert_eq!(mirrored("localhost:5000", "mcr.microsoft.com/dotnet/core/sdk:3.0.100"), "localhost:5000/dotnet/core/sdk:3.0.100");
+        assert_eq!(mirrored("harbor.example/mcr-proxy/", "mcr.microsoft.com/dotnet/aspnet:8.0"), "harbor.example/mcr-proxy/dotnet/aspnet:8.0");
+        assert_eq!(mirrored("m.example", "busybox:1.36"), "m.example/library/busybox:1.36");
+        assert_eq!(mirrored("m.example", "grafana/grafana:11"), "m.example/grafana/grafana:11");
+        assert_eq!(mirrored("m.example", "localhost/x:1"), "m.example/x:1");
+    }
+
+    #[test]
+    fn the_tag_is_split_off_but_never_a_registry_port() {
+        assert_eq!(split_tag("localhost:5000/dotnet/core/sdk:3.0.100"), ("localhost:5000/dotnet/core/sdk", "3.0.100"));
+        assert_eq!(split_tag("localhost:5000/dotnet/core/sdk"), ("localhost:5000/dotnet/core/sdk", "latest"));
+        assert_eq!(split_tag("busybox"), ("busybox", "latest"));
+        assert_eq!(split_tag("m.example/x@sha256:ab12"), ("m.example/x@sha256:ab12", ""));
+    }
 }
