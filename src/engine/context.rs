@@ -56,6 +56,10 @@ impl DockerIgnore {
         DockerIgnore { rules }
     }
 
+    pub fn has_exceptions(&self) -> bool {
+        self.rules.iter().any(|(_, include)| *include)
+    }
+
     pub fn is_excluded(&self, rel: &str) -> bool {
         let mut excluded = false;
         // A path is excluded when it or one of its parent folders matches.
@@ -114,6 +118,11 @@ fn make_tar_capped(dir: &Path, max_bytes: u64, max_files: usize) -> Result<Vec<u
             let rel_str = rel.to_string_lossy().replace('\\', "/");
             // The Dockerfile and .dockerignore are always sent: the daemon needs them.
             if rel_str != "Dockerfile" && rel_str != ".dockerignore" && ignore.is_excluded(&rel_str) {
+                // As Docker does, an excluded folder is still looked into when a `!` rule could
+                // bring something inside it back (`bin` then `!bin/keep.txt`).
+                if ignore.has_exceptions() && entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    stack.push(rel);
+                }
                 continue;
             }
             let path = entry.path();
@@ -213,6 +222,15 @@ mod tests {
         let mut names: Vec<String> = tar::Archive::new(tar_bytes.as_slice()).entries().unwrap().map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned()).collect();
         names.sort();
         assert_eq!(names, [".dockerignore", "Dockerfile", "inside", "sub", "sub/a.txt"]);
+        // A `!` rule brings a file back out of an excluded folder; the rest of the folder stays out.
+        std::fs::create_dir_all(dir.path().join("bin/deep")).unwrap();
+        std::fs::write(dir.path().join("bin/app.dll"), "x").unwrap();
+        std::fs::write(dir.path().join("bin/deep/keep.txt"), "k").unwrap();
+        std::fs::write(dir.path().join(".dockerignore"), "*.log\nbin\n!bin/deep/keep.txt\n").unwrap();
+        let tar_bytes = make_tar(dir.path()).unwrap();
+        let mut names: Vec<String> = tar::Archive::new(tar_bytes.as_slice()).entries().unwrap().map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned()).collect();
+        names.sort();
+        assert_eq!(names, [".dockerignore", "Dockerfile", "bin/deep/keep.txt", "inside", "sub", "sub/a.txt"]);
         std::os::unix::fs::symlink("/etc/passwd", dir.path().join("canary")).unwrap();
         assert!(matches!(make_tar(dir.path()), Err(ContextError::LinkOutside { .. })));
     }
