@@ -191,6 +191,8 @@ fn golden_runtime_answers() {
 const APP_CASES: &[Case] = &[
     ("numbered stage, publish to /out/app and copy that folder", "FROM golden/dotnet-core-sdk:3.0\nCOPY . .\nRUN dotnet publish -c Release -o /out/app app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=0 /out/app /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n", None),
     ("relative CMD path from WORKDIR, extra labels", "FROM golden/dotnet-core-sdk:3.0 AS build\nWORKDIR /work\nCOPY app.csproj Program.cs Startup.cs ./\nRUN dotnet publish -o /published\n\nFROM golden/aspnet-core:3.0 AS final\nLABEL app=golden-app\nWORKDIR /app\nCOPY --from=build /published/ ./\nENTRYPOINT [\"dotnet\"]\nCMD [\"app.dll\"]\n", None),
+    ("shell-form CMD, relative to the WORKDIR", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nWORKDIR /app\nCOPY --from=builder /out .\nCMD dotnet app.dll\n", None),
+    ("the apphost publish writes, as the ENTRYPOINT", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -c Release -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nWORKDIR /app\nCOPY --from=builder /out .\nENTRYPOINT [\"./app\"]\n", None),
     ("the book's /out trap: the dll lands at /app/app/app.dll", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out/app app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n", Some(("cmd-target", &["/app/app.dll", "/app/app/app.dll"]))),
     ("wrong CMD file", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/App.dll\"]\n", Some(("cmd-target", &["/app/App.dll"]))),
     ("the app runs on the SDK", "FROM golden/dotnet-core-sdk:3.0\nCOPY . .\nRUN dotnet publish -o /app app.csproj\nCMD [\"dotnet\", \"/app/app.dll\"]\n", Some(("excludes.golden-sdk", &["golden/dotnet-core-sdk:3.0"]))),
@@ -248,14 +250,30 @@ fn the_books_tag_typo_is_diagnosed_from_the_dockerfile() {
 #[test]
 fn a_rebuilt_golden_runtime_asks_for_the_app_to_be_rebuilt() {
     let _l = clean_daemon();
-    let ws = Workspace::new();
-    golden_bases(&ws, Builder::Classic);
-    assert!(build(&ws.solution("golden-app"), APP, Builder::Classic).0);
-    // The organisation changes its golden runtime (a new owner); the app is now out of date.
-    let dir = ws.with("golden-runtime", &[("Dockerfile", "FROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nLABEL framework=\"dotnet\" version=\"3.0\" description=\".NET Core 3.0 Runtime\" owner=\"new-team@example.com\"\nEXPOSE 80\n")]);
-    assert!(build(&dir, RUNTIME, Builder::Classic).0);
-    let (_, v) = verdict(&ws, "golden-app");
-    assert_failed(&v, "base", &["golden/aspnet-core:3.0"]);
+    for builder in [Builder::Classic, Builder::BuildKit] {
+        remove_images(ALL_TAGS);
+        let ws = Workspace::new();
+        golden_bases(&ws, builder);
+        must_build(&ws.solution("golden-app"), APP, builder);
+        let old = String::from_utf8_lossy(&docker(&["image", "inspect", "--format", "{{.Id}}", RUNTIME]).stdout).trim().to_string();
+        // The organisation changes its golden runtime (a new owner); the app is now out of date.
+        let dir = ws.with("golden-runtime", &[("Dockerfile", "FROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nLABEL framework=\"dotnet\" version=\"3.0\" description=\".NET Core 3.0 Runtime\" owner=\"new-team@example.com\"\nEXPOSE 80\n")]);
+        must_build(&dir, RUNTIME, builder);
+        let (_, v) = verdict(&ws, "golden-app");
+        assert_failed(&v, "base", &["carries golden/aspnet-core:3.0's labels", "rebuilt after golden-app:1.0 was built", "Rebuild golden-app:1.0"]);
+        let said = check(&v, "base")["message"].as_str().unwrap().to_string();
+        assert!(!said.contains("skipping"), "{builder:?}: the golden image was not skipped: {said}");
+        // With BuildKit nothing keeps the earlier build alive; pruned, it is judged the same.
+        if builder == Builder::BuildKit {
+            assert!(docker(&["image", "rm", &old]).status.success());
+            let (_, v) = verdict(&ws, "golden-app");
+            assert_failed(&v, "base", &["rebuilt after golden-app:1.0 was built"]);
+        }
+        // Rebuilt, the app passes again.
+        must_build(&ws.solution("golden-app"), APP, builder);
+        let (_, v) = verdict(&ws, "golden-app");
+        assert_eq!(check(&v, "base")["passed"], true, "{v:#}");
+    }
     remove_images(ALL_TAGS);
 }
 

@@ -82,17 +82,26 @@ async fn checks_with(held: &crate::engine::container::Held<'_>, spec: &ExerciseS
     Ok(out)
 }
 
-/// The `.dll` a `dotnet` command runs (`dotnet /app/app.dll` → `/app/app.dll`); for any other
-/// command, its program if that is a path.
+/// The file the image's command runs: the `.dll` a `dotnet` command is given
+/// (`dotnet /app/app.dll` → `/app/app.dll`), or else the program itself when it is named by a
+/// path (`./app`, the apphost `dotnet publish` writes beside the dll). A shell form
+/// (`/bin/sh -c "dotnet app.dll"`, what `CMD dotnet app.dll` becomes) is looked into word by
+/// word. `None` when neither is there (`dotnet` alone, `bash`).
 fn target_of<'a>(command: &[&'a String]) -> Option<&'a str> {
-    if let Some(dll) = command.iter().find(|a| a.ends_with(".dll")) {
-        return Some(dll.as_str());
+    let words: Vec<&'a str> = match command {
+        [shell, flag, script, ..] if is_shell(shell) && flag.as_str() == "-c" => {
+            script.split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')')).map(|w| w.trim_matches(['"', '\'']).trim()).filter(|w| !w.is_empty() && *w != "exec").collect()
+        }
+        _ => command.iter().map(|a| a.as_str()).collect(),
+    };
+    if let Some(dll) = words.iter().find(|w| w.ends_with(".dll")) {
+        return Some(dll);
     }
-    match command.first() {
-        // `/bin/sh -c "dotnet app.dll"`: look for the dll inside the shell string.
-        Some(first) if first.ends_with("sh") => command.last().and_then(|s| s.split_whitespace().find(|w| w.ends_with(".dll"))),
-        _ => None,
-    }
+    words.first().copied().filter(|program| program.contains('/') && !is_shell(program))
+}
+
+fn is_shell(program: &str) -> bool {
+    matches!(program.rsplit('/').next(), Some("sh" | "bash" | "ash" | "dash"))
 }
 
 fn absolute(path: &str, workdir: &str) -> String {
@@ -163,14 +172,27 @@ mod tests {
         assert_eq!(absolute("global.json", ""), "/global.json");
     }
 
+    fn target(command: &[&str]) -> Option<String> {
+        let owned: Vec<String> = command.iter().map(|s| s.to_string()).collect();
+        let refs: Vec<&String> = owned.iter().collect();
+        target_of(&refs).map(str::to_string)
+    }
+
     #[test]
-    fn command_targets() {
-        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        let c = s(&["dotnet", "/app/app.dll"]);
-        assert_eq!(target_of(&c.iter().collect::<Vec<_>>()), Some("/app/app.dll"));
-        let c = s(&["/bin/sh", "-c", "dotnet app.dll --urls http://+:80"]);
-        assert_eq!(target_of(&c.iter().collect::<Vec<_>>()), Some("app.dll"));
-        let c = s(&["nginx"]);
-        assert_eq!(target_of(&c.iter().collect::<Vec<_>>()), None);
+    fn the_command_target_in_every_form() {
+        assert_eq!(target(&["dotnet", "/app/app.dll"]).as_deref(), Some("/app/app.dll"));
+        assert_eq!(target(&["dotnet", "app.dll", "--urls", "http://+:80"]).as_deref(), Some("app.dll"));
+        // `CMD dotnet app.dll` (shell form), with and without exec, quotes or a chain.
+        assert_eq!(target(&["/bin/sh", "-c", "dotnet app.dll"]).as_deref(), Some("app.dll"));
+        assert_eq!(target(&["/bin/sh", "-c", "exec dotnet \"/app/app.dll\" --urls http://+:80"]).as_deref(), Some("/app/app.dll"));
+        assert_eq!(target(&["sh", "-c", "cd /app && dotnet app.dll"]).as_deref(), Some("app.dll"));
+        // The apphost, in exec and in shell form.
+        assert_eq!(target(&["./app"]).as_deref(), Some("./app"));
+        assert_eq!(target(&["/bin/sh", "-c", "/app/app"]).as_deref(), Some("/app/app"));
+        // Nothing the check can follow.
+        assert_eq!(target(&["dotnet"]), None);
+        assert_eq!(target(&["nginx"]), None);
+        assert_eq!(target(&["/bin/sh", "-c", "sleep 10"]), None);
+        assert_eq!(target(&[]), None);
     }
 }

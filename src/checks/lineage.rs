@@ -68,16 +68,34 @@ pub async fn check_base(facts: &Facts, content: &Content, ex: &Exercise, image: 
     if is_built_on(image, &base) {
         return Ok((true, messages::built_on(&image.reference, base_ref)));
     }
-    // Not on the expected base: say what it is built on instead, if the chapter knows it.
+    // Not on the expected base. An exercise's image rebuilt after this one was built is the
+    // usual reason: this image is then still on the earlier build, whose labels it carries.
+    if let Some(golden) = base_ex {
+        if on_earlier_build(facts, golden, image).await? {
+            return Ok((false, messages::on_earlier_build(&image.reference, base_ref)));
+        }
+    }
+    // Otherwise say what it is built on instead, if the chapter knows it.
     let known = known_images(facts, content).await?;
     let actual = known.iter().find(|(name, f)| name != &image.reference && f.id != image.id && is_built_on(image, f));
-    let carries_base_labels = !base.labels.is_empty() && base.labels.iter().all(|(k, v)| image.labels.get(k) == Some(v));
-    // Built on the base's own base: the golden image was skipped.
     let skipped = match (base_ex, actual) {
         (Some(golden), Some((name, _))) => golden.spec.base.image.as_deref() == Some(name.as_str()),
         _ => false,
     };
-    Ok((false, messages::not_built_on(&image.reference, base_ref, actual.map(|(n, _)| n.as_str()), skipped, carries_base_labels)))
+    Ok((false, messages::not_built_on(&image.reference, base_ref, actual.map(|(n, _)| n.as_str()), skipped)))
+}
+
+/// Whether `image`, not on the current build of `golden`'s image, is on an earlier one: it is
+/// built on the golden image's own (official) base and carries a label under every key the
+/// golden exercise asks for that the official base lacks — labels it can only have inherited
+/// from a golden build (or copied, which is the one shape this cannot tell apart). An untagged
+/// earlier build is not looked for in the daemon: the classic builder hides it as an
+/// intermediate image, and BuildKit lets it be pruned.
+async fn on_earlier_build(facts: &Facts, golden: &Exercise, image: &ImageFacts) -> Result<bool, CheckError> {
+    let Some(official) = &golden.spec.base.image else { return Ok(false) };
+    let Some(official) = facts.get(official).await? else { return Ok(false) };
+    let keys: Vec<&str> = golden.spec.labels.iter().map(|l| l.key.as_str()).filter(|k| !official.labels.contains_key(*k)).collect();
+    Ok(!keys.is_empty() && is_built_on(image, &official) && keys.iter().all(|k| image.labels.contains_key(*k)))
 }
 
 /// The layers `other` exercise's image added on top of its own base must not be in `image`.

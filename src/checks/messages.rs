@@ -39,23 +39,25 @@ pub fn built_on(image: &str, base: &str) -> Text {
     t(format!("{image}은(는) {base}을(를) 기반으로 빌드되었습니다."), format!("{image} is built FROM {base}."))
 }
 
-pub fn not_built_on(image: &str, base: &str, actual: Option<&str>, skipped_golden: bool, carries_labels: bool) -> Text {
-    let (mut ko, mut en) = match actual {
-        Some(a) if skipped_golden => (
+pub fn not_built_on(image: &str, base: &str, actual: Option<&str>, skipped_golden: bool) -> Text {
+    match actual {
+        Some(a) if skipped_golden => t(
             format!("{image}은(는) 골든 이미지 {base}을(를) 건너뛰고 공식 이미지 {a} 위에 바로 빌드되었습니다."),
             format!("{image} is built directly on the official image {a}, skipping the golden image {base}."),
         ),
-        Some(a) => (format!("{image}은(는) {base}이(가) 아니라 {a} 위에 빌드되었습니다."), format!("{image} is built on {a}, not on {base}.")),
-        None => (
+        Some(a) => t(format!("{image}은(는) {base}이(가) 아니라 {a} 위에 빌드되었습니다."), format!("{image} is built on {a}, not on {base}.")),
+        None => t(
             format!("{image}은(는) {base} 위에 빌드되지 않았습니다(그 레이어와 히스토리로 시작하지 않습니다)."),
             format!("{image} is not built on {base} (its layers and history do not start with those of {base})."),
         ),
-    };
-    if carries_labels {
-        ko.push_str(&format!(" {base}의 레이블은 가지고 있으므로, 그 이미지를 다시 빌드하기 전의 버전 위에 빌드된 것 같습니다. 이 이미지를 다시 빌드하세요."));
-        en.push_str(&format!(" It carries {base}'s labels, so it was probably built on an earlier build of it; rebuild this image."));
     }
-    t(ko, en)
+}
+
+pub fn on_earlier_build(image: &str, base: &str) -> Text {
+    t(
+        format!("{image}은(는) {base}의 레이블을 가지고 있지만 지금의 {base} 위에 빌드되어 있지 않습니다. {image}을(를) 빌드한 뒤에 {base}을(를) 다시 빌드했기 때문일 것입니다. {image}을(를) 다시 빌드하세요."),
+        format!("{image} carries {base}'s labels but is not built on the current {base}: most likely {base} was rebuilt after {image} was built. Rebuild {image}."),
+    )
 }
 
 pub fn excluded_not_built(tag: &str, exercise: &str) -> Text {
