@@ -157,6 +157,10 @@ fn golden_sdk_answers() {
     let dir = ws.with("golden-sdk", &[("global.json", "{\n  \"sdk\": { \"version\": \"3.0.100-preview6-012264\" }\n}\n")]);
     assert!(build(&dir, SDK, Builder::Classic).0);
     all_pass(&verdict(&ws, "golden-sdk").1);
+    // Saved with a byte-order mark, as some Windows editors do: the .NET host reads it, so do we.
+    let dir = ws.with("golden-sdk", &[("global.json", "\u{feff}{ \"sdk\": { \"version\": \"3.0.100\" } }\n")]);
+    assert!(build(&dir, SDK, Builder::Classic).0);
+    all_pass(&verdict(&ws, "golden-sdk").1);
     remove_images(ALL_TAGS);
 }
 
@@ -193,6 +197,7 @@ const APP_CASES: &[Case] = &[
     ("relative CMD path from WORKDIR, extra labels", "FROM golden/dotnet-core-sdk:3.0 AS build\nWORKDIR /work\nCOPY app.csproj Program.cs Startup.cs ./\nRUN dotnet publish -o /published\n\nFROM golden/aspnet-core:3.0 AS final\nLABEL app=golden-app\nWORKDIR /app\nCOPY --from=build /published/ ./\nENTRYPOINT [\"dotnet\"]\nCMD [\"app.dll\"]\n", None),
     ("shell-form CMD, relative to the WORKDIR", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nWORKDIR /app\nCOPY --from=builder /out .\nCMD dotnet app.dll\n", None),
     ("the apphost publish writes, as the ENTRYPOINT", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -c Release -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nWORKDIR /app\nCOPY --from=builder /out .\nENTRYPOINT [\"./app\"]\n", None),
+    ("the app sets its own version over the golden label", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nLABEL version=\"1.0\"\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n", Some(("label.version", &["golden/aspnet-core:3.0 gives the label version=\"3.0\"", "overwrites it with version=\"1.0\"", "app.version"]))),
     ("the book's /out trap: the dll lands at /app/app/app.dll", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out/app app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n", Some(("cmd-target", &["/app/app.dll", "/app/app/app.dll"]))),
     ("wrong CMD file", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/App.dll\"]\n", Some(("cmd-target", &["/app/App.dll"]))),
     ("the app runs on the SDK", "FROM golden/dotnet-core-sdk:3.0\nCOPY . .\nRUN dotnet publish -o /app app.csproj\nCMD [\"dotnet\", \"/app/app.dll\"]\n", Some(("excludes.golden-sdk", &["golden/dotnet-core-sdk:3.0"]))),
@@ -240,6 +245,11 @@ fn the_books_tag_typo_is_diagnosed_from_the_dockerfile() {
     let (code, v) = verdict(&ws, "golden-app");
     assert_eq!(code, 1);
     assert_failed(&v, "image", &["line 1", "golden/dotnetcore-sdk:3.0", "did you mean golden/dotnet-core-sdk:3.0"]);
+    // A FROM that names a build argument without a default is explained, not an engine error.
+    ws.with("golden-app", &[("Dockerfile", "ARG BASE\nFROM ${BASE} AS builder\nCOPY . .\n")]);
+    let (code, v) = verdict(&ws, "golden-app");
+    assert_eq!(code, 1);
+    assert_failed(&v, "image", &["line 2", "FROM ${BASE}", "a build argument with no default"]);
     // And when the Dockerfile is fine but nothing was built yet:
     let dir = ws.solution("golden-app");
     let (_, v) = verdict(&ws, "golden-app");

@@ -4,13 +4,16 @@ use crate::content::ExerciseSpec;
 use crate::engine::ImageFacts;
 use crate::i18n::Text;
 
-pub fn check_config(spec: &ExerciseSpec, image: &ImageFacts) -> Vec<(String, bool, Text)> {
+/// `golden`: the golden image this one is (checked to be) built on, whose labels it inherits.
+pub fn check_config(spec: &ExerciseSpec, image: &ImageFacts, golden: Option<&ImageFacts>) -> Vec<(String, bool, Text)> {
     let mut out = vec![];
     for label in &spec.labels {
         let found = image.labels.get(&label.key).map(String::as_str);
         let id = format!("label.{}", label.key);
+        let inherited = golden.and_then(|g| g.labels.get(&label.key));
         let result = match (found, &label.equals, label.email) {
             (None, _, _) => (false, messages::label_missing(&label.key, label.equals.as_deref())),
+            (Some(v), Some(want), _) if v != want && inherited == Some(want) => (false, messages::label_overridden(&label.key, want, v, &golden.map(|g| g.reference.clone()).unwrap_or_default())),
             (Some(v), Some(want), _) if v != want => {
                 let near = v.trim().trim_matches('"') == want.as_str();
                 (false, messages::label_wrong(&label.key, want, v, near))

@@ -28,10 +28,20 @@ pub async fn missing_image(facts: &Facts, ex: &Exercise, dir: &Path) -> Result<T
     };
     let mut missing = vec![];
     for (line, name) in bases {
-        if name == "scratch" || facts.get(&name).await?.is_some() {
+        if name == "scratch" {
             continue;
         }
-        missing.push((line, name));
+        // `FROM ${BASE}` with no default for BASE is no image name at all; the daemon would
+        // refuse to look it up (400), and that is the learner's to fix, not the daemon's.
+        if name.contains('$') {
+            missing.push((line, name));
+            continue;
+        }
+        match facts.get(&name).await {
+            Ok(Some(_)) => {}
+            Ok(None) | Err(EngineError::Api { status: Some(400), .. }) => missing.push((line, name)),
+            Err(e) => return Err(e),
+        }
     }
     if missing.is_empty() {
         return Ok(messages::not_built(tag, dir));

@@ -36,7 +36,9 @@ async fn checks_with(held: &crate::engine::container::Held<'_>, spec: &ExerciseS
             out.push((id, true, messages::file_ok(&path)));
             continue;
         };
-        let verdict = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        // A byte-order mark (what some Windows editors save) is skipped, as the .NET host does.
+        let json = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let verdict = match serde_json::from_slice::<serde_json::Value>(json) {
             Err(e) => (false, messages::file_not_json(&path, &e.to_string())),
             Ok(v) => match v.pointer(pointer).and_then(|x| x.as_str()).filter(|s| !s.trim().is_empty()) {
                 Some(value) => (true, messages::json_value_ok(&path, pointer, value)),

@@ -10,6 +10,9 @@ use crate::content::{Content, Exercise};
 use crate::engine::{EngineError, HistoryEntry, ImageFacts};
 use crate::i18n::Text;
 
+/// The diff id of a layer with no files: an empty tar's sha256.
+const EMPTY_LAYER: &str = "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef";
+
 pub fn is_built_on(child: &ImageFacts, base: &ImageFacts) -> bool {
     child.layers.len() >= base.layers.len()
         && child.layers[..base.layers.len()] == base.layers[..]
@@ -110,14 +113,20 @@ pub async fn check_excludes(facts: &Facts, content: &Content, other_id: &str, im
         Some((r, None)) => facts.get(r).await?,
         _ => None,
     };
-    let base_layers: HashSet<&String> = other_base.iter().flat_map(|b| b.layers.iter()).collect();
-    let own: HashSet<&String> = other_img.layers.iter().filter(|l| !base_layers.contains(l)).collect();
+    let own = own_layers(&other_img, other_base.as_deref());
     let shipped = image.layers.iter().filter(|l| own.contains(l)).count();
     if shipped == 0 {
         Ok((true, messages::excludes_ok(&other_tag)))
     } else {
         Ok((false, messages::ships_layers_of(&image.reference, &other_tag, shipped)))
     }
+}
+
+/// The layers `image` added on top of `base`. An empty layer (a RUN that changed nothing, which
+/// some builders still commit) has the same id wherever it is made, so it is nobody's own.
+fn own_layers<'i>(image: &'i ImageFacts, base: Option<&ImageFacts>) -> HashSet<&'i String> {
+    let base_layers: HashSet<&String> = base.iter().flat_map(|b| b.layers.iter()).collect();
+    image.layers.iter().filter(|l| !base_layers.contains(l) && l.as_str() != EMPTY_LAYER).collect()
 }
 
 #[cfg(test)]
@@ -153,5 +162,13 @@ mod tests {
         assert!(is_built_on(&app_on_official, &official));
         assert!(!is_built_on(&official, &golden));
         assert!(!is_built_on(&img(&["z", "b"], &["ADD a", "ADD b", "ENV x"]), &official));
+    }
+
+    #[test]
+    fn an_empty_layer_is_nobodys_own() {
+        let official = img(&["a", "b"], &["ADD a", "ADD b"]);
+        let sdk = img(&["a", "b", EMPTY_LAYER, "s"], &["ADD a", "ADD b", "RUN true", "COPY s"]);
+        let own: Vec<&String> = own_layers(&sdk, Some(&official)).into_iter().collect();
+        assert_eq!(own, ["s"]);
     }
 }

@@ -97,6 +97,13 @@ pub fn label_wrong(key: &str, want: &str, found: &str, quoting: bool) -> Text {
     )
 }
 
+pub fn label_overridden(key: &str, want: &str, found: &str, golden: &str) -> Text {
+    t(
+        format!("{golden}은(는) 레이블 {key}=\"{want}\"을(를) 주는데, 이 이미지의 Dockerfile이 {key}=\"{found}\"(으)로 덮어썼습니다. 조직의 레이블은 그대로 두고, 앱만의 값은 다른 키(예: app.{key})에 넣으세요."),
+        format!("{golden} gives the label {key}=\"{want}\", and this image's Dockerfile overwrites it with {key}=\"{found}\". Keep the organisation's label; put the app's own value under another key (e.g. app.{key})."),
+    )
+}
+
 pub fn label_not_email(key: &str, found: &str) -> Text {
     t(format!("레이블 {key}의 값 \"{found}\"은(는) 이메일 주소가 아닙니다."), format!("Label {key} is \"{found}\", which is not an e-mail address."))
 }
@@ -233,6 +240,10 @@ pub fn from_missing(tag: &str, missing: &[(usize, String, Option<String>)]) -> T
     let mut en = format!("Image {tag} does not exist. The Dockerfile builds on an image this machine does not have:");
     for (line, name, near) in missing {
         match near {
+            _ if name.contains('$') => {
+                ko.push_str(&format!("\n    {line}번째 줄: FROM {name} — 기본값이 없는 빌드 인수입니다. ARG에 기본값을 주거나(ARG 이름=값) FROM에 이미지 이름을 직접 쓰세요."));
+                en.push_str(&format!("\n    line {line}: FROM {name} — a build argument with no default. Give the ARG a default (ARG NAME=value) or name the image in the FROM."));
+            }
             Some(n) => {
                 ko.push_str(&format!("\n    {line}번째 줄: FROM {name} — 그런 태그가 없습니다. {n}을(를) 뜻했나요?"));
                 en.push_str(&format!("\n    line {line}: FROM {name} — no such tag here; did you mean {n}?"));
