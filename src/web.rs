@@ -52,7 +52,7 @@ impl std::ops::Deref for AppState {
 pub struct CachedPage {
     pub generation: u64,
     pub html: bytes::Bytes,
-    pub etag: axum::http::HeaderValue,
+    pub etag: Option<axum::http::HeaderValue>,
 }
 
 impl AppState {

@@ -91,15 +91,25 @@ async fn checks_with(held: &crate::engine::container::Held<'_>, spec: &ExerciseS
 /// word. `None` when neither is there (`dotnet` alone, `bash`).
 fn target_of<'a>(command: &[&'a String]) -> Option<&'a str> {
     let words: Vec<&'a str> = match command {
-        [shell, flag, script, ..] if is_shell(shell) && flag.as_str() == "-c" => {
-            script.split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')')).map(|w| w.trim_matches(['"', '\'']).trim()).filter(|w| !w.is_empty() && *w != "exec").collect()
-        }
+        // The script's words, then the arguments after it (`sh -c 'exec "$@"' -- dotnet app.dll`).
+        [shell, flag, script, rest @ ..] if is_shell(shell) && flag.as_str() == "-c" => script
+            .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')'))
+            .map(|w| w.trim_matches(['"', '\'']))
+            .chain(rest.iter().map(|a| a.as_str()))
+            .filter(|w| !w.is_empty() && !matches!(*w, "exec" | "env" | "--" | "$@" | "\"$@\""))
+            .collect(),
         _ => command.iter().map(|a| a.as_str()).collect(),
     };
     if let Some(dll) = words.iter().find(|w| w.ends_with(".dll")) {
         return Some(dll);
     }
-    words.first().copied().filter(|program| program.contains('/') && !is_shell(program))
+    // The program: the first word that is not a variable assignment (`ASPNETCORE_URLS=… ./app`).
+    let program = words.iter().copied().find(|w| !is_assignment(w))?;
+    (program.contains('/') && !is_shell(program)).then_some(program)
+}
+
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
 fn is_shell(program: &str) -> bool {
@@ -188,9 +198,13 @@ mod tests {
         assert_eq!(target(&["/bin/sh", "-c", "dotnet app.dll"]).as_deref(), Some("app.dll"));
         assert_eq!(target(&["/bin/sh", "-c", "exec dotnet \"/app/app.dll\" --urls http://+:80"]).as_deref(), Some("/app/app.dll"));
         assert_eq!(target(&["sh", "-c", "cd /app && dotnet app.dll"]).as_deref(), Some("app.dll"));
-        // The apphost, in exec and in shell form.
+        // An entrypoint script that execs its arguments.
+        assert_eq!(target(&["sh", "-c", "exec \"$@\"", "--", "dotnet", "/app/app.dll"]).as_deref(), Some("/app/app.dll"));
+        // The apphost, in exec and in shell form, with a variable set before it.
         assert_eq!(target(&["./app"]).as_deref(), Some("./app"));
         assert_eq!(target(&["/bin/sh", "-c", "/app/app"]).as_deref(), Some("/app/app"));
+        assert_eq!(target(&["/bin/sh", "-c", "ASPNETCORE_URLS=http://+:80 ./app"]).as_deref(), Some("./app"));
+        assert_eq!(target(&["/bin/sh", "-c", "env ASPNETCORE_URLS=http://+:80 /app/app"]).as_deref(), Some("/app/app"));
         // Nothing the check can follow.
         assert_eq!(target(&["dotnet"]), None);
         assert_eq!(target(&["nginx"]), None);

@@ -91,7 +91,8 @@ pub async fn check_base(facts: &Facts, content: &Content, ex: &Exercise, image: 
 /// Whether `image`, not on the current build of `golden`'s image, is on an earlier one: it is
 /// built on the golden image's own (official) base and carries a label under every key the
 /// golden exercise asks for that the official base lacks — labels it can only have inherited
-/// from a golden build (or copied, which is the one shape this cannot tell apart). An untagged
+/// from a golden build, or copied into its own Dockerfile (the one shape this cannot tell apart;
+/// build times cannot either, since a cached build keeps the times of the first). An untagged
 /// earlier build is not looked for in the daemon: the classic builder hides it as an
 /// intermediate image, and BuildKit lets it be pruned.
 async fn on_earlier_build(facts: &Facts, golden: &Exercise, image: &ImageFacts) -> Result<bool, CheckError> {

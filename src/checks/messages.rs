@@ -198,9 +198,12 @@ pub fn bad_status(path: &str, status: u16, body: &str) -> Text {
     t(format!("앱이 GET {path}에 {status}(으)로 응답했습니다. 2xx가 필요합니다. 응답 시작: {body}"), format!("The app answered GET {path} with {status}; a 2xx is needed. The answer began: {body}"))
 }
 
-pub fn exited(code: i64, logs: &[String]) -> Text {
+pub fn exited(code: Option<i64>, logs: &[String]) -> Text {
     let l = logs_block(logs);
-    t(format!("컨테이너가 종료 코드 {code}(으)로 끝났습니다. 마지막 로그:{l}"), format!("The container exited with code {code}. Its last log lines:{l}"))
+    match code {
+        Some(code) => t(format!("컨테이너가 종료 코드 {code}(으)로 끝났습니다. 마지막 로그:{l}"), format!("The container exited with code {code}. Its last log lines:{l}")),
+        None => t(format!("컨테이너가 끝났습니다(종료 코드는 읽지 못했습니다). 마지막 로그:{l}"), format!("The container stopped (its exit code could not be read). Its last log lines:{l}")),
+    }
 }
 
 pub fn no_answer(port: &str, path: &str, secs: u64, logs: &[String]) -> Text {

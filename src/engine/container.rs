@@ -65,11 +65,31 @@ const KILL_GRACE: Duration = Duration::from_millis(15);
 #[derive(Debug, Clone)]
 pub enum RunOutcome {
     Answered { status: u16, host_port: u16, after: Duration, answer: ProbeAnswer },
-    Exited { code: i64, logs: Vec<String> },
+    /// `code` is `None` when the container stopped but its exit code could not be read.
+    Exited { code: Option<i64>, logs: Vec<String> },
     NoAnswer { waited: Duration, logs: Vec<String> },
 }
 
+/// The exit code from `id`'s die event (replayed from up to five minutes back, so a container
+/// already gone is still seen). `None` when the events cannot be read. Docker calls the event
+/// `die` with `exitCode`; Podman's compatible API, in versions that ignore the event filter,
+/// `died` with `containerExitCode` — so only the container is filtered on, and both names read.
+async fn die_event(docker: bollard::Docker, id: String) -> Option<i64> {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()).saturating_sub(300).to_string();
+    let filters = HashMap::from([("type", vec!["container"]), ("container", vec![id.as_str()])]);
+    let options = EventsOptionsBuilder::new().since(&since).filters(&filters).build();
+    let mut events = Box::pin(docker.events(Some(options)));
+    while let Some(Ok(event)) = events.next().await {
+        if matches!(event.action.as_deref(), Some("die" | "died")) {
+            let attributes = event.actor.and_then(|a| a.attributes).unwrap_or_default();
+            return ["exitCode", "containerExitCode"].iter().find_map(|k| attributes.get(*k)?.parse::<i64>().ok());
+        }
+    }
+    None
+}
+
 impl Engine {
+    /// Creates a container from `image` without starting itimpl Engine {
     /// Creates a container from `image` without starting it (or, with `publish`, ready to start).
     pub async fn create(&self, image: &str, publish: Option<&str>) -> Result<Held<'_>, EngineError> {
         let body = ContainerCreateBody {
@@ -180,6 +200,8 @@ impl Held<'_> {
         let attached = within("attach to the app container", CALL_TIMEOUT, docker.attach_container(&self.id, Some(attach_opts))).await?;
         let output: Output = Arc::default();
         let sink = output.clone();
+        // The output stream ends when the container stops: the fallback sign of an exit.
+        let (ended_tx, mut ended) = tokio::sync::oneshot::channel::<()>();
         let reader = tokio::spawn(async move {
             let mut stream = attached.output;
             while let Some(Ok(chunk)) = stream.next().await {
@@ -191,26 +213,34 @@ impl Held<'_> {
                     }
                 }
             }
+            let _ = ended_tx.send(());
         });
-        // The exit code comes from the container's `die` event. Asked with `since` a time before
+        // The exit code comes from the container's die event. Asked with `since` a time before
         // the container existed, the daemon replays that event even when the container died (and
         // removed itself) before this request reached it; a wait request sent beside the start
         // could arrive too late and find nothing to wait for.
-        let (id, d2) = (self.id.clone(), docker.clone());
-        let mut exited = tokio::spawn(async move {
-            let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()).saturating_sub(300).to_string();
-            let filters = HashMap::from([("type", vec!["container"]), ("container", vec![id.as_str()]), ("event", vec!["die"])]);
-            let options = EventsOptionsBuilder::new().since(&since).filters(&filters).build();
-            let mut events = Box::pin(d2.events(Some(options)));
-            match events.next().await {
-                Some(Ok(event)) => event.actor.and_then(|a| a.attributes).and_then(|a| a.get("exitCode")?.parse::<i64>().ok()).unwrap_or(-1),
-                _ => -1,
+        let mut died = tokio::spawn(die_event(docker.clone(), self.id.clone()));
+        let stop_listening = died.abort_handle();
+        // The container's exit, with its code when the event gave it. Where events cannot be
+        // read (a proxy that blocks them, Podman without an event log), the end of the output
+        // stream still says the app stopped — never an exit invented from a failed request.
+        let exit = async move {
+            tokio::select! {
+                code = &mut died => match code.ok().flatten() {
+                    Some(code) => Some(code),
+                    None => {
+                        let _ = (&mut ended).await;
+                        None
+                    }
+                },
+                _ = &mut ended => tokio::time::timeout(Duration::from_secs(1), &mut died).await.ok().and_then(Result::ok).flatten(),
             }
-        });
+        };
+        tokio::pin!(exit);
         crate::trace("attached");
         if let Err(e) = within("start the app container", CALL_TIMEOUT, docker.start_container(&self.id, None::<bollard::query_parameters::StartContainerOptions>)).await {
             reader.abort();
-            exited.abort();
+            stop_listening.abort();
             return Err(e);
         }
         self.started.store(true, Ordering::SeqCst);
@@ -222,34 +252,41 @@ impl Held<'_> {
             let _ = tokio::time::timeout(Duration::from_millis(500), reader).await;
             output.lock().expect("output lock").iter().cloned().collect::<Vec<_>>()
         };
-        let Some(host_port) = host_port else {
+        let outcome = match host_port {
             // A container that exits at once loses its port bindings (and itself) before we look.
-            let code = tokio::time::timeout(Duration::from_secs(5), &mut exited).await.ok().and_then(Result::ok).unwrap_or(-1);
-            return Ok(RunOutcome::Exited { code, logs: finish(reader, output).await });
-        };
-        let probe_loop = async {
-            let mut delay = Duration::from_millis(2);
-            loop {
-                if let Ok(Some(answer)) = probe::get_once(host_port, path, Duration::from_secs(2)).await {
-                    return answer;
+            None => {
+                let code = tokio::time::timeout(Duration::from_secs(5), &mut exit).await.ok().flatten();
+                RunOutcome::Exited { code, logs: finish(reader, output).await }
+            }
+            Some(host_port) => {
+                let probe_loop = async {
+                    let mut delay = Duration::from_millis(2);
+                    loop {
+                        if let Ok(Some(answer)) = probe::get_once(host_port, path, Duration::from_secs(2)).await {
+                            return answer;
+                        }
+                        tokio::time::sleep(delay).await;
+                        delay = (delay * 2).min(Duration::from_millis(25));
+                    }
+                };
+                tokio::select! {
+                    answer = probe_loop => {
+                        crate::trace("the app answered");
+                        reader.abort();
+                        RunOutcome::Answered { status: answer.status, host_port, after: started.elapsed(), answer }
+                    }
+                    code = &mut exit => RunOutcome::Exited { code, logs: finish(reader, output).await },
+                    _ = tokio::time::sleep(ready) => {
+                        let logs = output.lock().expect("output lock").iter().cloned().collect();
+                        reader.abort();
+                        RunOutcome::NoAnswer { waited: ready, logs }
+                    }
                 }
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_millis(25));
             }
         };
-        tokio::select! {
-            answer = probe_loop => {
-                crate::trace("the app answered");
-                reader.abort();
-                Ok(RunOutcome::Answered { status: answer.status, host_port, after: started.elapsed(), answer })
-            }
-            code = &mut exited => Ok(RunOutcome::Exited { code: code.unwrap_or(-1), logs: finish(reader, output).await }),
-            _ = tokio::time::sleep(ready) => {
-                let logs = output.lock().expect("output lock").iter().cloned().collect();
-                reader.abort();
-                Ok(RunOutcome::NoAnswer { waited: ready, logs })
-            }
-        }
+        // The events request stays open until the die event; the verdict does not wait for it.
+        stop_listening.abort();
+        Ok(outcome)
     }
 
     /// Stops and removes the container: a running one gets SIGKILL and removes itself

@@ -33,11 +33,14 @@ pub enum ContextError {
 /// and a pattern that matches a folder excludes what is inside it.
 pub struct DockerIgnore {
     rules: Vec<(GlobMatcher, bool)>,
+    /// The `!` patterns as written (cleaned), to know which excluded folders to look into.
+    exceptions: Vec<String>,
 }
 
 impl DockerIgnore {
     pub fn parse(text: &str) -> DockerIgnore {
         let mut rules = vec![];
+        let mut exceptions = vec![];
         for line in text.lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -51,13 +54,20 @@ impl DockerIgnore {
             // As Go's filepath.Match, which Docker uses: `*` does not cross a `/`.
             if let Ok(glob) = GlobBuilder::new(pattern).literal_separator(true).build().map(|g| g.compile_matcher()) {
                 rules.push((glob, include));
+                if include {
+                    exceptions.push(pattern.to_string());
+                }
             }
         }
-        DockerIgnore { rules }
+        DockerIgnore { rules, exceptions }
     }
 
-    pub fn has_exceptions(&self) -> bool {
-        self.rules.iter().any(|(_, include)| *include)
+    /// Whether a `!` pattern could bring back something inside the excluded folder `dir`. As in
+    /// Docker, only a pattern that spells out a path under it counts (`!bin/keep.txt` for `bin`),
+    /// so one `!README.md` does not send the walk through every excluded `.git` or `obj`.
+    pub fn may_reinclude_under(&self, dir: &str) -> bool {
+        let dir = format!("{dir}/");
+        self.exceptions.iter().any(|p| format!("{p}/").starts_with(&dir))
     }
 
     pub fn is_excluded(&self, rel: &str) -> bool {
@@ -108,10 +118,17 @@ fn make_tar_capped(dir: &Path, max_bytes: u64, max_files: usize) -> Result<Vec<u
     builder.follow_symlinks(false);
     let mut total = 0u64;
     let mut count = 0usize;
-    let mut stack = vec![PathBuf::new()];
-    while let Some(rel_dir) = stack.pop() {
+    // Folders to read, each with whether .dockerignore excludes it (then only `!` rules bring
+    // anything inside back, and a folder that cannot be read is skipped, not an error).
+    let mut stack = vec![(PathBuf::new(), false)];
+    while let Some((rel_dir, excluded_dir)) = stack.pop() {
         let abs = dir.join(&rel_dir);
-        let mut entries: Vec<_> = std::fs::read_dir(&abs).map_err(|e| io(&abs, e))?.flatten().collect();
+        let listing = match std::fs::read_dir(&abs) {
+            Ok(l) => l,
+            Err(_) if excluded_dir => continue,
+            Err(e) => return Err(io(&abs, e)),
+        };
+        let mut entries: Vec<_> = listing.flatten().collect();
         entries.sort_by_key(|e| e.file_name());
         for entry in entries {
             let rel = rel_dir.join(entry.file_name());
@@ -120,8 +137,8 @@ fn make_tar_capped(dir: &Path, max_bytes: u64, max_files: usize) -> Result<Vec<u
             if rel_str != "Dockerfile" && rel_str != ".dockerignore" && ignore.is_excluded(&rel_str) {
                 // As Docker does, an excluded folder is still looked into when a `!` rule could
                 // bring something inside it back (`bin` then `!bin/keep.txt`).
-                if ignore.has_exceptions() && entry.file_type().is_ok_and(|t| t.is_dir()) {
-                    stack.push(rel);
+                if entry.file_type().is_ok_and(|t| t.is_dir()) && ignore.may_reinclude_under(&rel_str) {
+                    stack.push((rel, true));
                 }
                 continue;
             }
@@ -139,7 +156,7 @@ fn make_tar_capped(dir: &Path, max_bytes: u64, max_files: usize) -> Result<Vec<u
                 builder.append_path_with_name(&path, &rel).map_err(|e| io(&path, e))?;
             } else if meta.is_dir() {
                 builder.append_dir(&rel, &path).map_err(|e| io(&path, e))?;
-                stack.push(rel);
+                stack.push((rel, false));
             } else if meta.is_file() {
                 total += meta.len();
                 if total > max_bytes {
@@ -192,6 +209,16 @@ mod tests {
         assert!(ig.is_excluded("a/b/secret.txt"));
         assert!(!ig.is_excluded("Program.cs"));
         assert!(!ig.is_excluded("sub/x.log"), "`*` does not cross a folder, as in Docker");
+        // Only a `!` rule that names a path inside an excluded folder makes it worth reading.
+        let ig = DockerIgnore::parse("bin\nobj\n!bin/deep/keep.txt\n!README.md\n");
+        assert!(ig.may_reinclude_under("bin") && ig.may_reinclude_under("bin/deep"));
+        assert!(!ig.may_reinclude_under("obj") && !ig.may_reinclude_under("bin/other") && !ig.may_reinclude_under("bi"));
+    }
+
+    fn names(tar_bytes: &[u8]) -> Vec<String> {
+        let mut names: Vec<String> = tar::Archive::new(tar_bytes).entries().unwrap().map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
     }
 
     #[test]
@@ -218,19 +245,13 @@ mod tests {
         std::fs::write(dir.path().join("skip.log"), "x").unwrap();
         std::fs::write(dir.path().join(".dockerignore"), "*.log\n").unwrap();
         std::os::unix::fs::symlink("sub/a.txt", dir.path().join("inside")).unwrap();
-        let tar_bytes = make_tar(dir.path()).unwrap();
-        let mut names: Vec<String> = tar::Archive::new(tar_bytes.as_slice()).entries().unwrap().map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned()).collect();
-        names.sort();
-        assert_eq!(names, [".dockerignore", "Dockerfile", "inside", "sub", "sub/a.txt"]);
+        assert_eq!(names(&make_tar(dir.path()).unwrap()), [".dockerignore", "Dockerfile", "inside", "sub", "sub/a.txt"]);
         // A `!` rule brings a file back out of an excluded folder; the rest of the folder stays out.
         std::fs::create_dir_all(dir.path().join("bin/deep")).unwrap();
         std::fs::write(dir.path().join("bin/app.dll"), "x").unwrap();
         std::fs::write(dir.path().join("bin/deep/keep.txt"), "k").unwrap();
         std::fs::write(dir.path().join(".dockerignore"), "*.log\nbin\n!bin/deep/keep.txt\n").unwrap();
-        let tar_bytes = make_tar(dir.path()).unwrap();
-        let mut names: Vec<String> = tar::Archive::new(tar_bytes.as_slice()).entries().unwrap().map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned()).collect();
-        names.sort();
-        assert_eq!(names, [".dockerignore", "Dockerfile", "bin/deep/keep.txt", "inside", "sub", "sub/a.txt"]);
+        assert_eq!(names(&make_tar(dir.path()).unwrap()), [".dockerignore", "Dockerfile", "bin/deep/keep.txt", "inside", "sub", "sub/a.txt"]);
         std::os::unix::fs::symlink("/etc/passwd", dir.path().join("canary")).unwrap();
         assert!(matches!(make_tar(dir.path()), Err(ContextError::LinkOutside { .. })));
     }
