@@ -548,7 +548,7 @@ async function main() {
       const hintPost = page.waitForResponse((r) => r.url() === url(`/api/exercises/${EXERCISE}/hint`));
       await more.click();
       assert.equal((await hintPost).status(), 200);
-      await hint.locator('a[href="/lessons/golden-images"]').waitFor();
+      await hint.locator('a[href="/lessons/hands-on"]').waitFor();
       assert.ok((await hint.locator(":scope > *").count()) > before, "more hint content appeared");
     });
 
