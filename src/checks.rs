@@ -77,7 +77,9 @@ pub enum CheckError {
     Engine(#[from] EngineError),
     #[error("unknown exercise `{0}`")]
     UnknownExercise(String),
-    #[error("the base image {image} is not in the Docker daemon, so nothing built on it can be checked. Load it (`workbench images load FILE` with the instructor's bundle, or `workbench images pull` with internet access or a mirror), then try again.")]
+    #[error(
+        "the base image {image} is not in the Docker daemon, so nothing built on it can be checked. Load it (`workbench images load FILE` with the instructor's bundle, or `workbench images pull` with internet access or a mirror), then try again."
+    )]
     MissingOfficialImage { image: String },
 }
 
@@ -139,9 +141,8 @@ pub async fn check_exercise(facts: &Facts, content: &Content, ex: &Exercise, wor
         Ok::<_, CheckError>(out)
     };
     let needs_container = !ex.spec.files.is_empty() || ex.spec.cmd_target || ex.spec.run.is_some();
-    let container_checks = async {
-        if needs_container { files::check_in_container(facts.engine(), &ex.spec, &image).await.map_err(CheckError::from) } else { Ok(vec![]) }
-    };
+    let container_checks =
+        async { if needs_container { files::check_in_container(facts.engine(), &ex.spec, &image).await.map_err(CheckError::from) } else { Ok(vec![]) } };
     let (lineage_results, container_results) = tokio::join!(lineage_checks, container_checks);
     let lineage_results = lineage_results?;
     // On the current golden image, a label that differs from the golden one was set again by

@@ -158,7 +158,11 @@ impl Content {
         let text = String::from_utf8_lossy(bytes);
         match serde_saphyr::from_str::<quiz::QuizFile>(&text) {
             Ok(file) if file.version == 1 => self.quiz = file.questions,
-            Ok(file) => self.problems.push(Problem { file: "lessons/quiz.yaml".into(), line: 1, message: format!("unknown quiz format version {} (this workbench reads version 1)", file.version) }),
+            Ok(file) => self.problems.push(Problem {
+                file: "lessons/quiz.yaml".into(),
+                line: 1,
+                message: format!("unknown quiz format version {} (this workbench reads version 1)", file.version),
+            }),
             Err(e) => self.problems.push(Problem {
                 file: "lessons/quiz.yaml".into(),
                 line: e.location().map(|l| l.line() as usize).unwrap_or(1),
@@ -184,7 +188,11 @@ impl Content {
             let spec: ExerciseSpec = match serde_saphyr::from_str(&String::from_utf8_lossy(spec_bytes)) {
                 Ok(s) => s,
                 Err(e) => {
-                    self.problems.push(Problem { file: spec_file, line: e.location().map(|l| l.line() as usize).unwrap_or(1), message: frontmatter::first_line(&e.to_string()) });
+                    self.problems.push(Problem {
+                        file: spec_file,
+                        line: e.location().map(|l| l.line() as usize).unwrap_or(1),
+                        message: frontmatter::first_line(&e.to_string()),
+                    });
                     continue;
                 }
             };

@@ -201,11 +201,7 @@ impl Engine {
 fn facts(reference: &str, inspect: ImageInspect, history: Vec<bollard::models::ImageHistoryResponseItem>) -> ImageFacts {
     let config = inspect.config.unwrap_or_default();
     // The history endpoint lists the newest entry first.
-    let history = history
-        .into_iter()
-        .rev()
-        .map(|h| HistoryEntry { created: h.created, created_by: h.created_by, comment: h.comment, size: h.size })
-        .collect();
+    let history = history.into_iter().rev().map(|h| HistoryEntry { created: h.created, created_by: h.created_by, comment: h.comment, size: h.size }).collect();
     let mut exposed_ports = config.exposed_ports.unwrap_or_default();
     exposed_ports.sort();
     ImageFacts {
@@ -225,7 +221,9 @@ fn facts(reference: &str, inspect: ImageInspect, history: Vec<bollard::models::I
 /// The client that speaks the lower of the daemon's API version and bollard's own, made without
 /// a second round trip where the transport allows it.
 async fn speak_version(docker: Docker, host: &str, server: Option<&str>) -> Result<Docker, bollard::errors::Error> {
-    let parsed = server.and_then(|s| s.split_once('.')).and_then(|(a, b)| Some(bollard::ClientVersion { major_version: a.parse().ok()?, minor_version: b.parse().ok()? }));
+    let parsed = server
+        .and_then(|s| s.split_once('.'))
+        .and_then(|(a, b)| Some(bollard::ClientVersion { major_version: a.parse().ok()?, minor_version: b.parse().ok()? }));
     let Some(server) = parsed else { return docker.negotiate_version().await };
     let ours = bollard::API_DEFAULT_VERSION;
     if (server.major_version, server.minor_version) >= (ours.major_version, ours.minor_version) {

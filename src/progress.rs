@@ -130,7 +130,9 @@ impl Progress {
 
     pub fn lesson_read(&self, lesson: &str) -> Result<()> {
         let t = now();
-        self.with(|c| c.execute("INSERT INTO lesson_reads VALUES (?1, ?2, ?2) ON CONFLICT(lesson) DO UPDATE SET last_read = ?2", params![lesson, t]).map(|_| ()))
+        self.with(|c| {
+            c.execute("INSERT INTO lesson_reads VALUES (?1, ?2, ?2) ON CONFLICT(lesson) DO UPDATE SET last_read = ?2", params![lesson, t]).map(|_| ())
+        })
     }
 
     pub fn lessons_read(&self) -> Result<Vec<String>> {
@@ -140,7 +142,10 @@ impl Progress {
     pub fn quiz_attempt(&self, question: &str, answer: &serde_json::Value, score: f64, correct: bool) -> Result<i64> {
         let t = now();
         self.with(|c| {
-            c.execute("INSERT INTO quiz_attempts (question, answer, score, correct, at) VALUES (?1, ?2, ?3, ?4, ?5)", params![question, answer.to_string(), score, correct, t])?;
+            c.execute(
+                "INSERT INTO quiz_attempts (question, answer, score, correct, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![question, answer.to_string(), score, correct, t],
+            )?;
             Ok(c.last_insert_rowid())
         })
     }
@@ -154,7 +159,13 @@ impl Progress {
             )?
             .query_map([], |r| {
                 let answer: String = r.get(1)?;
-                Ok(QuizRecord { question: r.get(0)?, answer: serde_json::from_str(&answer).unwrap_or(serde_json::Value::Null), score: r.get(2)?, correct: r.get(3)?, attempts: r.get(4)? })
+                Ok(QuizRecord {
+                    question: r.get(0)?,
+                    answer: serde_json::from_str(&answer).unwrap_or(serde_json::Value::Null),
+                    score: r.get(2)?,
+                    correct: r.get(3)?,
+                    attempts: r.get(4)?,
+                })
             })?
             .collect()
         })
@@ -166,14 +177,26 @@ impl Progress {
 
     pub fn verdict(&self, exercise: &str, passed: bool, detail: &serde_json::Value, source: &str) -> Result<()> {
         let t = now();
-        self.with(|c| c.execute("INSERT INTO verdicts (exercise, passed, detail, source, at) VALUES (?1, ?2, ?3, ?4, ?5)", params![exercise, passed, detail.to_string(), source, t]).map(|_| ()))
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO verdicts (exercise, passed, detail, source, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![exercise, passed, detail.to_string(), source, t],
+            )
+            .map(|_| ())
+        })
     }
 
     pub fn last_verdict(&self, exercise: &str) -> Result<Option<LastVerdict>> {
         self.with(|c| {
             c.query_row("SELECT exercise, passed, detail, source, at FROM verdicts WHERE exercise = ?1 ORDER BY id DESC LIMIT 1", [exercise], |r| {
                 let detail: String = r.get(2)?;
-                Ok(LastVerdict { exercise: r.get(0)?, passed: r.get(1)?, detail: serde_json::from_str(&detail).unwrap_or_default(), source: r.get(3)?, at: r.get(4)? })
+                Ok(LastVerdict {
+                    exercise: r.get(0)?,
+                    passed: r.get(1)?,
+                    detail: serde_json::from_str(&detail).unwrap_or_default(),
+                    source: r.get(3)?,
+                    at: r.get(4)?,
+                })
             })
             .optional()
         })

@@ -57,7 +57,17 @@ pub struct CachedPage {
 
 impl AppState {
     pub fn new(content: Arc<ContentStore>, workspace: PathBuf, progress: Option<Arc<Progress>>, door: door::Door, build_timeout: Duration) -> AppState {
-        AppState(Arc::new(Shared { content, workspace, progress, door: Arc::new(door), build_timeout, engine: Mutex::new(None), locks: Default::default(), pages: Default::default(), checks: Default::default() }))
+        AppState(Arc::new(Shared {
+            content,
+            workspace,
+            progress,
+            door: Arc::new(door),
+            build_timeout,
+            engine: Mutex::new(None),
+            locks: Default::default(),
+            pages: Default::default(),
+            checks: Default::default(),
+        }))
     }
 
     /// The daemon connection, made on first use and made again after a failure, so the page keeps
@@ -113,7 +123,5 @@ pub fn app(state: AppState) -> Router {
         .route("/static/{*path}", get(assets::serve_static))
         .fallback(pages::not_found)
         .with_state(state.clone());
-    routes
-        .layer(axum::middleware::from_fn_with_state(state.door.clone(), door::guard))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(api::MAX_BODY))
+    routes.layer(axum::middleware::from_fn_with_state(state.door.clone(), door::guard)).layer(tower_http::limit::RequestBodyLimitLayer::new(api::MAX_BODY))
 }

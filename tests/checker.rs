@@ -130,16 +130,56 @@ fn run_cases(exercise: &str, tag: &str, builder: Builder, cases: &[Case]) {
 }
 
 const SDK_CASES: &[Case] = &[
-    ("separate LABEL lines, relative WORKDIR as in the book", "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=\"dotnet\"\nLABEL version=\"3.0\"\nLABEL description=\".NET Core 3.0 SDK\"\nLABEL owner=\"golden-images@example.org\"\nWORKDIR src\nCOPY global.json .\n", None),
-    ("COPY to an absolute folder, extra harmless lines", "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nENV DOTNET_CLI_TELEMETRY_OPTOUT=1\nLABEL owner=ops@example.com description=\".NET Core 3.0 SDK\" version=3.0 framework=dotnet team=platform\nWORKDIR /src\nCOPY global.json /src/\nRUN true\n", None),
-    ("owner label missing", "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 SDK\"\nWORKDIR /src\nCOPY global.json .\n", Some(("label.owner", &["owner", "missing"]))),
-    ("owner is not an e-mail address", "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 SDK\" owner=\"platform team\"\nWORKDIR /src\nCOPY global.json .\n", Some(("label.owner", &["platform team", "e-mail"]))),
-    ("wrong description", "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 Runtime\" owner=a@b.io\nWORKDIR /src\nCOPY global.json .\n", Some(("label.description", &[".NET Core 3.0 SDK", ".NET Core 3.0 Runtime"]))),
-    ("wrong version", "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=dotnet version=3 description=\".NET Core 3.0 SDK\" owner=a@b.io\nWORKDIR /src\nCOPY global.json .\n", Some(("label.version", &["\"3.0\"", "\"3\""]))),
-    ("no WORKDIR", "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 SDK\" owner=a@b.io\nCOPY global.json /src/\n", Some(("workdir", &["/src"]))),
-    ("global.json not copied", "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 SDK\" owner=a@b.io\nWORKDIR /src\n", Some(("file:/src/global.json", &["/src/global.json"]))),
-    ("global.json copied to the wrong folder", "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 SDK\" owner=a@b.io\nWORKDIR /src\nCOPY global.json /\n", Some(("file:/src/global.json", &["/src/global.json"]))),
-    ("built on the runtime instead of the SDK", "FROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 SDK\" owner=a@b.io\nWORKDIR /src\nCOPY global.json .\n", Some(("base", &["mcr.microsoft.com/dotnet/core/aspnet:3.0", "mcr.microsoft.com/dotnet/core/sdk:3.0.100"]))),
+    (
+        "separate LABEL lines, relative WORKDIR as in the book",
+        "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=\"dotnet\"\nLABEL version=\"3.0\"\nLABEL description=\".NET Core 3.0 SDK\"\nLABEL owner=\"golden-images@example.org\"\nWORKDIR src\nCOPY global.json .\n",
+        None,
+    ),
+    (
+        "COPY to an absolute folder, extra harmless lines",
+        "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nENV DOTNET_CLI_TELEMETRY_OPTOUT=1\nLABEL owner=ops@example.com description=\".NET Core 3.0 SDK\" version=3.0 framework=dotnet team=platform\nWORKDIR /src\nCOPY global.json /src/\nRUN true\n",
+        None,
+    ),
+    (
+        "owner label missing",
+        "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 SDK\"\nWORKDIR /src\nCOPY global.json .\n",
+        Some(("label.owner", &["owner", "missing"])),
+    ),
+    (
+        "owner is not an e-mail address",
+        "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 SDK\" owner=\"platform team\"\nWORKDIR /src\nCOPY global.json .\n",
+        Some(("label.owner", &["platform team", "e-mail"])),
+    ),
+    (
+        "wrong description",
+        "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 Runtime\" owner=a@b.io\nWORKDIR /src\nCOPY global.json .\n",
+        Some(("label.description", &[".NET Core 3.0 SDK", ".NET Core 3.0 Runtime"])),
+    ),
+    (
+        "wrong version",
+        "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=dotnet version=3 description=\".NET Core 3.0 SDK\" owner=a@b.io\nWORKDIR /src\nCOPY global.json .\n",
+        Some(("label.version", &["\"3.0\"", "\"3\""])),
+    ),
+    (
+        "no WORKDIR",
+        "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 SDK\" owner=a@b.io\nCOPY global.json /src/\n",
+        Some(("workdir", &["/src"])),
+    ),
+    (
+        "global.json not copied",
+        "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 SDK\" owner=a@b.io\nWORKDIR /src\n",
+        Some(("file:/src/global.json", &["/src/global.json"])),
+    ),
+    (
+        "global.json copied to the wrong folder",
+        "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 SDK\" owner=a@b.io\nWORKDIR /src\nCOPY global.json /\n",
+        Some(("file:/src/global.json", &["/src/global.json"])),
+    ),
+    (
+        "built on the runtime instead of the SDK",
+        "FROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 SDK\" owner=a@b.io\nWORKDIR /src\nCOPY global.json .\n",
+        Some(("base", &["mcr.microsoft.com/dotnet/core/aspnet:3.0", "mcr.microsoft.com/dotnet/core/sdk:3.0.100"])),
+    ),
 ];
 
 #[test]
@@ -178,10 +218,26 @@ fn the_books_sdk_spelling_is_accepted_and_reported() {
 }
 
 const RUNTIME_CASES: &[Case] = &[
-    ("no EXPOSE", "FROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 Runtime\" owner=a@b.io\n", Some(("expose.80/tcp", &["80/tcp"]))),
-    ("EXPOSE of another port", "FROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 Runtime\" owner=a@b.io\nEXPOSE 8080\n", Some(("expose.80/tcp", &["80/tcp", "8080/tcp"]))),
-    ("built on the SDK", "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 Runtime\" owner=a@b.io\nEXPOSE 80\n", Some(("base", &["mcr.microsoft.com/dotnet/core/sdk:3.0.100"]))),
-    ("EXPOSE 80/tcp spelled out, labels one per line", "FROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nLABEL framework=\"dotnet\"\nLABEL version=\"3.0\"\nLABEL description=\".NET Core 3.0 Runtime\"\nLABEL owner=\"golden-images@example.org\"\nEXPOSE 80/tcp\n", None),
+    (
+        "no EXPOSE",
+        "FROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 Runtime\" owner=a@b.io\n",
+        Some(("expose.80/tcp", &["80/tcp"])),
+    ),
+    (
+        "EXPOSE of another port",
+        "FROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 Runtime\" owner=a@b.io\nEXPOSE 8080\n",
+        Some(("expose.80/tcp", &["80/tcp", "8080/tcp"])),
+    ),
+    (
+        "built on the SDK",
+        "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 Runtime\" owner=a@b.io\nEXPOSE 80\n",
+        Some(("base", &["mcr.microsoft.com/dotnet/core/sdk:3.0.100"])),
+    ),
+    (
+        "EXPOSE 80/tcp spelled out, labels one per line",
+        "FROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nLABEL framework=\"dotnet\"\nLABEL version=\"3.0\"\nLABEL description=\".NET Core 3.0 Runtime\"\nLABEL owner=\"golden-images@example.org\"\nEXPOSE 80/tcp\n",
+        None,
+    ),
 ];
 
 #[test]
@@ -193,18 +249,66 @@ fn golden_runtime_answers() {
 }
 
 const APP_CASES: &[Case] = &[
-    ("numbered stage, publish to /out/app and copy that folder", "FROM golden/dotnet-core-sdk:3.0\nCOPY . .\nRUN dotnet publish -c Release -o /out/app app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=0 /out/app /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n", None),
-    ("relative CMD path from WORKDIR, extra labels", "FROM golden/dotnet-core-sdk:3.0 AS build\nWORKDIR /work\nCOPY app.csproj Program.cs Startup.cs ./\nRUN dotnet publish -o /published\n\nFROM golden/aspnet-core:3.0 AS final\nLABEL app=golden-app\nWORKDIR /app\nCOPY --from=build /published/ ./\nENTRYPOINT [\"dotnet\"]\nCMD [\"app.dll\"]\n", None),
-    ("shell-form CMD, relative to the WORKDIR", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nWORKDIR /app\nCOPY --from=builder /out .\nCMD dotnet app.dll\n", None),
-    ("the apphost publish writes, as the ENTRYPOINT", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -c Release -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nWORKDIR /app\nCOPY --from=builder /out .\nENTRYPOINT [\"./app\"]\n", None),
-    ("the app sets its own version over the golden label", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nLABEL version=\"1.0\"\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n", Some(("label.version", &["golden/aspnet-core:3.0 gives the label version=\"3.0\"", "overwrites it with version=\"1.0\"", "app.version"]))),
-    ("the book's /out trap: the dll lands at /app/app/app.dll", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out/app app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n", Some(("cmd-target", &["/app/app.dll", "/app/app/app.dll"]))),
-    ("wrong CMD file", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/App.dll\"]\n", Some(("cmd-target", &["/app/App.dll"]))),
-    ("the app runs on the SDK", "FROM golden/dotnet-core-sdk:3.0\nCOPY . .\nRUN dotnet publish -o /app app.csproj\nCMD [\"dotnet\", \"/app/app.dll\"]\n", Some(("excludes.golden-sdk", &["golden/dotnet-core-sdk:3.0"]))),
-    ("final stage on the official runtime, skipping the golden one", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n", Some(("base", &["mcr.microsoft.com/dotnet/core/aspnet:3.0", "skipping", "golden/aspnet-core:3.0"]))),
-    ("no CMD at all", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=builder /out /app\n", Some(("cmd-target", &["does not run a .dll"]))),
-    ("the app dies the moment it starts, with its own exit code", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=builder /out /app\nENTRYPOINT [\"sh\", \"-c\", \"exit 3\", \"--\"]\nCMD [\"dotnet\", \"/app/app.dll\"]\n", Some(("responds", &["exited with code 3"]))),
-    ("the app crashes at start", "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nENV ASPNETCORE_URLS=http://+:eighty\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n", Some(("responds", &["exited with code 134", "not a valid URL"]))),
+    (
+        "numbered stage, publish to /out/app and copy that folder",
+        "FROM golden/dotnet-core-sdk:3.0\nCOPY . .\nRUN dotnet publish -c Release -o /out/app app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=0 /out/app /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n",
+        None,
+    ),
+    (
+        "relative CMD path from WORKDIR, extra labels",
+        "FROM golden/dotnet-core-sdk:3.0 AS build\nWORKDIR /work\nCOPY app.csproj Program.cs Startup.cs ./\nRUN dotnet publish -o /published\n\nFROM golden/aspnet-core:3.0 AS final\nLABEL app=golden-app\nWORKDIR /app\nCOPY --from=build /published/ ./\nENTRYPOINT [\"dotnet\"]\nCMD [\"app.dll\"]\n",
+        None,
+    ),
+    (
+        "shell-form CMD, relative to the WORKDIR",
+        "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nWORKDIR /app\nCOPY --from=builder /out .\nCMD dotnet app.dll\n",
+        None,
+    ),
+    (
+        "the apphost publish writes, as the ENTRYPOINT",
+        "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -c Release -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nWORKDIR /app\nCOPY --from=builder /out .\nENTRYPOINT [\"./app\"]\n",
+        None,
+    ),
+    (
+        "the app sets its own version over the golden label",
+        "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nLABEL version=\"1.0\"\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n",
+        Some(("label.version", &["golden/aspnet-core:3.0 gives the label version=\"3.0\"", "overwrites it with version=\"1.0\"", "app.version"])),
+    ),
+    (
+        "the book's /out trap: the dll lands at /app/app/app.dll",
+        "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out/app app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n",
+        Some(("cmd-target", &["/app/app.dll", "/app/app/app.dll"])),
+    ),
+    (
+        "wrong CMD file",
+        "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/App.dll\"]\n",
+        Some(("cmd-target", &["/app/App.dll"])),
+    ),
+    (
+        "the app runs on the SDK",
+        "FROM golden/dotnet-core-sdk:3.0\nCOPY . .\nRUN dotnet publish -o /app app.csproj\nCMD [\"dotnet\", \"/app/app.dll\"]\n",
+        Some(("excludes.golden-sdk", &["golden/dotnet-core-sdk:3.0"])),
+    ),
+    (
+        "final stage on the official runtime, skipping the golden one",
+        "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n",
+        Some(("base", &["mcr.microsoft.com/dotnet/core/aspnet:3.0", "skipping", "golden/aspnet-core:3.0"])),
+    ),
+    (
+        "no CMD at all",
+        "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=builder /out /app\n",
+        Some(("cmd-target", &["does not run a .dll"])),
+    ),
+    (
+        "the app dies the moment it starts, with its own exit code",
+        "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nCOPY --from=builder /out /app\nENTRYPOINT [\"sh\", \"-c\", \"exit 3\", \"--\"]\nCMD [\"dotnet\", \"/app/app.dll\"]\n",
+        Some(("responds", &["exited with code 3"])),
+    ),
+    (
+        "the app crashes at start",
+        "FROM golden/dotnet-core-sdk:3.0 AS builder\nCOPY . .\nRUN dotnet publish -o /out app.csproj\n\nFROM golden/aspnet-core:3.0\nENV ASPNETCORE_URLS=http://+:eighty\nCOPY --from=builder /out /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n",
+        Some(("responds", &["exited with code 134", "not a valid URL"])),
+    ),
 ];
 
 #[test]
@@ -297,7 +401,12 @@ fn exit_codes_separate_failure_from_cannot_judge() {
     let ws = Workspace::new();
     ws.run(&["check", "no-such-exercise"]).code(2);
     let mut cmd = std::process::Command::new(BIN);
-    cmd.args(["--workspace"]).arg(ws.dir.path()).arg("--data").arg(ws.data.path()).args(["check", "golden-sdk", "--json"]).env("DOCKER_HOST", "unix:///nonexistent/docker.sock");
+    cmd.args(["--workspace"])
+        .arg(ws.dir.path())
+        .arg("--data")
+        .arg(ws.data.path())
+        .args(["check", "golden-sdk", "--json"])
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock");
     let run = Run::of(cmd);
     run.code(2);
     assert!(run.stderr.contains("environment error") && run.stderr.contains("/nonexistent/docker.sock"), "{run}");

@@ -24,7 +24,10 @@ fn doctor_reports_the_daemon_and_the_base_images() {
     cmd.args(["doctor"]).env("DOCKER_HOST", "unix:///nonexistent/docker.sock");
     let run = Run::of(cmd);
     run.code(1);
-    assert!(run.stdout.contains("/nonexistent/docker.sock") && run.stdout.contains("systemctl start docker") && run.stdout.contains("podman system service"), "{run}");
+    assert!(
+        run.stdout.contains("/nonexistent/docker.sock") && run.stdout.contains("systemctl start docker") && run.stdout.contains("podman system service"),
+        "{run}"
+    );
 }
 
 #[test]
@@ -72,8 +75,13 @@ fn registry() -> Option<Registry> {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.yml");
     let storage = dir.path().join("storage");
-    std::fs::write(&config, format!("version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n", storage.display())).unwrap();
-    let child = Command::new("docker-registry").arg("serve").arg(&config).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    std::fs::write(
+        &config,
+        format!("version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n", storage.display()),
+    )
+    .unwrap();
+    let child =
+        Command::new("docker-registry").arg("serve").arg(&config).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
     let addr = format!("127.0.0.1:{port}");
     let started = std::time::Instant::now();
     while std::net::TcpStream::connect(&addr).is_err() {
@@ -92,7 +100,8 @@ fn images_pull_from_a_mirror_takes_the_official_names() {
     let _l = daemon_lock();
     stand_ins();
     let Some(mirror) = registry() else { return };
-    const BASES: [(&str, &str); 2] = [("mcr.microsoft.com/dotnet/core/sdk:3.0.100", "dotnet/core/sdk:3.0.100"), ("mcr.microsoft.com/dotnet/core/aspnet:3.0", "dotnet/core/aspnet:3.0")];
+    const BASES: [(&str, &str); 2] =
+        [("mcr.microsoft.com/dotnet/core/sdk:3.0.100", "dotnet/core/sdk:3.0.100"), ("mcr.microsoft.com/dotnet/core/aspnet:3.0", "dotnet/core/aspnet:3.0")];
     let mut ids = vec![];
     for (official, path) in BASES {
         ids.push(image_id(official));
@@ -122,7 +131,11 @@ fn images_pull_from_a_mirror_takes_the_official_names() {
     cmd.arg("--workspace").arg(ws.dir.path()).arg("--data").arg(ws.data.path()).args(["--lang", "en", "images", "pull"]).env("WORKBENCH_MIRROR", &elsewhere);
     let run = Run::of(cmd);
     run.code(1);
-    assert!(run.stderr.contains(&format!("could not pull {elsewhere}/dotnet/core/sdk:3.0.100")) && run.stderr.contains(&format!("Check that the mirror {elsewhere} holds dotnet/core/sdk:3.0.100")), "{run}");
+    assert!(
+        run.stderr.contains(&format!("could not pull {elsewhere}/dotnet/core/sdk:3.0.100"))
+            && run.stderr.contains(&format!("Check that the mirror {elsewhere} holds dotnet/core/sdk:3.0.100")),
+        "{run}"
+    );
     ws.run(&["images", "status"]).code(0);
 }
 

@@ -64,7 +64,13 @@ fn build_and_inspect_checks_work_on_podman() {
         run.code(0);
     }
     // A wrong answer fails the right check on Podman too.
-    ws.with("golden-runtime", &[("Dockerfile", "FROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 Runtime\" owner=a@b.io\n")]);
+    ws.with(
+        "golden-runtime",
+        &[(
+            "Dockerfile",
+            "FROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 Runtime\" owner=a@b.io\n",
+        )],
+    );
     with_host(&ws, host, &["build", "golden-runtime"]).code(0);
     let run = with_host(&ws, host, &["check", "golden-runtime", "--json"]);
     run.code(1);

@@ -60,12 +60,29 @@ fn kill_9_mid_check_leaves_nothing_after_the_next_run() {
 
     // A container owned by a live process (this test) must survive every cleanup.
     let live_owner = workbench::engine::cleanup::owner_id();
-    let out = docker(&["create", "--label", "workbench.managed=true", "--label", &format!("workbench.owner={live_owner}"), "mcr.microsoft.com/dotnet/core/aspnet:3.0", "true"]);
+    let out = docker(&[
+        "create",
+        "--label",
+        "workbench.managed=true",
+        "--label",
+        &format!("workbench.owner={live_owner}"),
+        "mcr.microsoft.com/dotnet/core/aspnet:3.0",
+        "true",
+    ]);
     let live = String::from_utf8_lossy(&out.stdout).trim().to_string();
     assert!(!live.is_empty());
     let unlabelled = String::from_utf8_lossy(&docker(&["create", "mcr.microsoft.com/dotnet/core/aspnet:3.0", "true"]).stdout).trim().to_string();
 
-    let mut child = Command::new(BIN).arg("--workspace").arg(ws.dir.path()).arg("--data").arg(ws.data.path()).args(["check", "golden-app"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = Command::new(BIN)
+        .arg("--workspace")
+        .arg(ws.dir.path())
+        .arg("--data")
+        .arg(ws.data.path())
+        .args(["check", "golden-app"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let started = Instant::now();
     let pid_label = format!("workbench.owner={}@", child.id());
     loop {
@@ -261,7 +278,8 @@ fn acknowledged_answers_survive_sigkill_at_random_moments() {
     let lost: Vec<&String> = acknowledged.iter().filter(|a| !stored.contains(a.as_str())).collect();
     assert!(lost.is_empty(), "{} of {} acknowledged answers were lost, e.g. {:?} (seed {seed})", lost.len(), acknowledged.len(), &lost[..lost.len().min(3)]);
     assert!(!acknowledged.is_empty());
-    let integrity = rusqlite::Connection::open(data.path().join("progress.db")).unwrap().query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)).unwrap();
+    let integrity =
+        rusqlite::Connection::open(data.path().join("progress.db")).unwrap().query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)).unwrap();
     assert_eq!(integrity, "ok");
 }
 
@@ -273,7 +291,10 @@ fn post_answer(port: u16, text: &str) -> Option<u16> {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     let body = format!(r#"{{"answer": "{text}"}}"#);
-    let req = format!("POST /api/quiz/official-image-trust HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer tok\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+    let req = format!(
+        "POST /api/quiz/official-image-trust HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer tok\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
     s.write_all(req.as_bytes()).ok()?;
     let mut head = [0u8; 12];
     s.read_exact(&mut head).ok()?;

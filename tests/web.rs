@@ -115,7 +115,11 @@ fn launch_url_sets_a_cookie_and_every_page_serves_in_both_languages() {
     for lang in ["ko", "en"] {
         let home = get(s.port, "/", lang);
         assert_eq!(home.status, 200);
-        assert!(home.body.contains(if lang == "ko" { "공식 이미지에서 골든 이미지로 전환하기" } else { "From official images to golden images" }));
+        assert!(home.body.contains(if lang == "ko" {
+            "공식 이미지에서 골든 이미지로 전환하기"
+        } else {
+            "From official images to golden images"
+        }));
         for lesson in &content.lessons {
             let page = get(s.port, &format!("/lessons/{}", lesson.id), lang);
             assert_eq!(page.status, 200, "{} {lang}", lesson.id);
@@ -156,7 +160,10 @@ fn the_quiz_is_judged_on_the_server_and_kept() {
             use workbench::content::quiz::Kind;
             let secret = match &q.kind {
                 Kind::Open { model_answer, .. } => &model_answer.en,
-                Kind::Single { explanation, .. } | Kind::Multiple { explanation, .. } | Kind::Truefalse { explanation, .. } | Kind::Order { explanation, .. } => &explanation.en,
+                Kind::Single { explanation, .. }
+                | Kind::Multiple { explanation, .. }
+                | Kind::Truefalse { explanation, .. }
+                | Kind::Order { explanation, .. } => &explanation.en,
             };
             assert!(!page.contains(&html_escape(secret)), "{}: the key is in the page before answering", q.id);
         }

@@ -13,7 +13,9 @@ pub fn check_config(spec: &ExerciseSpec, image: &ImageFacts, golden: Option<&Ima
         let inherited = golden.and_then(|g| g.labels.get(&label.key));
         let result = match (found, &label.equals, label.email) {
             (None, _, _) => (false, messages::label_missing(&label.key, label.equals.as_deref())),
-            (Some(v), Some(want), _) if v != want && inherited == Some(want) => (false, messages::label_overridden(&label.key, want, v, &golden.map(|g| g.reference.clone()).unwrap_or_default())),
+            (Some(v), Some(want), _) if v != want && inherited == Some(want) => {
+                (false, messages::label_overridden(&label.key, want, v, &golden.map(|g| g.reference.clone()).unwrap_or_default()))
+            }
             (Some(v), Some(want), _) if v != want => {
                 let near = v.trim().trim_matches('"') == want.as_str();
                 (false, messages::label_wrong(&label.key, want, v, near))
@@ -52,7 +54,16 @@ pub fn is_email(v: &str) -> bool {
 mod tests {
     #[test]
     fn email_table() {
-        for (v, ok) in [("golden-images@example.com", true), ("a@b.co", true), ("nobody", false), ("a@b", false), ("a b@c.com", false), ("@c.com", false), ("a@@c.com", false), ("<a@b.com>", false)] {
+        for (v, ok) in [
+            ("golden-images@example.com", true),
+            ("a@b.co", true),
+            ("nobody", false),
+            ("a@b", false),
+            ("a b@c.com", false),
+            ("@c.com", false),
+            ("a@@c.com", false),
+            ("<a@b.com>", false),
+        ] {
             assert_eq!(super::is_email(v), ok, "{v}");
         }
     }

@@ -47,10 +47,13 @@ pub async fn missing_image(facts: &Facts, ex: &Exercise, dir: &Path) -> Result<T
         return Ok(messages::not_built(tag, dir));
     }
     let tags = facts.engine().tags().await?;
-    let explained: Vec<(usize, String, Option<String>)> = missing.into_iter().map(|(line, name)| {
-        let near = nearest(&name, &tags);
-        (line, name, near)
-    }).collect();
+    let explained: Vec<(usize, String, Option<String>)> = missing
+        .into_iter()
+        .map(|(line, name)| {
+            let near = nearest(&name, &tags);
+            (line, name, near)
+        })
+        .collect();
     Ok(messages::from_missing(tag, &explained))
 }
 
@@ -95,11 +98,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// The local tag closest to `name` by edit distance, if it is close enough to be a typo.
 pub fn nearest(name: &str, tags: &[String]) -> Option<String> {
-    tags.iter()
-        .map(|t| (strsim::levenshtein(name, t), t))
-        .filter(|(d, t)| *d > 0 && *d <= 3.max(t.len() / 6))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, t)| t.clone())
+    tags.iter().map(|t| (strsim::levenshtein(name, t), t)).filter(|(d, t)| *d > 0 && *d <= 3.max(t.len() / 6)).min_by_key(|(d, _)| *d).map(|(_, t)| t.clone())
 }
 
 #[cfg(test)]

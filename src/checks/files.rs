@@ -22,7 +22,12 @@ pub async fn check_in_container(engine: &Engine, spec: &ExerciseSpec, image: &Im
     result
 }
 
-async fn checks_with(held: &crate::engine::container::Held<'_>, spec: &ExerciseSpec, image: &ImageFacts, runnable: bool) -> Result<Vec<(String, bool, Text)>, EngineError> {
+async fn checks_with(
+    held: &crate::engine::container::Held<'_>,
+    spec: &ExerciseSpec,
+    image: &ImageFacts,
+    runnable: bool,
+) -> Result<Vec<(String, bool, Text)>, EngineError> {
     let mut out = vec![];
     for file in &spec.files {
         let path = absolute(&file.path, "/");
@@ -117,11 +122,7 @@ fn is_shell(program: &str) -> bool {
 }
 
 fn absolute(path: &str, workdir: &str) -> String {
-    if path.starts_with('/') {
-        normalize(path)
-    } else {
-        normalize(&format!("{}/{path}", workdir.trim_end_matches('/')))
-    }
+    if path.starts_with('/') { normalize(path) } else { normalize(&format!("{}/{path}", workdir.trim_end_matches('/'))) }
 }
 
 fn normalize(path: &str) -> String {

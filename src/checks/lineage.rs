@@ -116,11 +116,7 @@ pub async fn check_excludes(facts: &Facts, content: &Content, other_id: &str, im
     };
     let own = own_layers(&other_img, other_base.as_deref());
     let shipped = image.layers.iter().filter(|l| own.contains(l)).count();
-    if shipped == 0 {
-        Ok((true, messages::excludes_ok(&other_tag)))
-    } else {
-        Ok((false, messages::ships_layers_of(&image.reference, &other_tag, shipped)))
-    }
+    if shipped == 0 { Ok((true, messages::excludes_ok(&other_tag))) } else { Ok((false, messages::ships_layers_of(&image.reference, &other_tag, shipped))) }
 }
 
 /// The layers `image` added on top of `base`. An empty layer (a RUN that changed nothing, which

@@ -55,8 +55,12 @@ pub fn not_built_on(image: &str, base: &str, actual: Option<&str>, skipped_golde
 
 pub fn on_earlier_build(image: &str, base: &str) -> Text {
     t(
-        format!("{image}은(는) {base}의 레이블을 가지고 있지만 지금의 {base} 위에 빌드되어 있지 않습니다. {image}을(를) 빌드한 뒤에 {base}을(를) 다시 빌드했기 때문일 것입니다. {image}을(를) 다시 빌드하세요."),
-        format!("{image} carries {base}'s labels but is not built on the current {base}: most likely {base} was rebuilt after {image} was built. Rebuild {image}."),
+        format!(
+            "{image}은(는) {base}의 레이블을 가지고 있지만 지금의 {base} 위에 빌드되어 있지 않습니다. {image}을(를) 빌드한 뒤에 {base}을(를) 다시 빌드했기 때문일 것입니다. {image}을(를) 다시 빌드하세요."
+        ),
+        format!(
+            "{image} carries {base}'s labels but is not built on the current {base}: most likely {base} was rebuilt after {image} was built. Rebuild {image}."
+        ),
     )
 }
 
@@ -73,8 +77,12 @@ pub fn excludes_ok(tag: &str) -> Text {
 
 pub fn ships_layers_of(image: &str, other: &str, n: usize) -> Text {
     t(
-        format!("{image}에 {other}의 레이어가 {n}개 들어 있습니다. 마지막 스테이지가 SDK 위에 만들어져 SDK 전체를 배포하고 있습니다. 마지막 FROM을 런타임 골든 이미지로 바꾸세요."),
-        format!("{image} contains {n} of {other}'s own layers: its final stage is built on the SDK and ships all of it. Make the last FROM the golden runtime image."),
+        format!(
+            "{image}에 {other}의 레이어가 {n}개 들어 있습니다. 마지막 스테이지가 SDK 위에 만들어져 SDK 전체를 배포하고 있습니다. 마지막 FROM을 런타임 골든 이미지로 바꾸세요."
+        ),
+        format!(
+            "{image} contains {n} of {other}'s own layers: its final stage is built on the SDK and ships all of it. Make the last FROM the golden runtime image."
+        ),
     )
 }
 
@@ -86,11 +94,8 @@ pub fn label_missing(key: &str, want: Option<&str>) -> Text {
 }
 
 pub fn label_wrong(key: &str, want: &str, found: &str, quoting: bool) -> Text {
-    let (ko_extra, en_extra) = if quoting {
-        (" 값에 따옴표나 공백이 더 들어가 있습니다.", " The value has extra quotes or spaces.")
-    } else {
-        ("", "")
-    };
+    let (ko_extra, en_extra) =
+        if quoting { (" 값에 따옴표나 공백이 더 들어가 있습니다.", " The value has extra quotes or spaces.") } else { ("", "") };
     t(
         format!("레이블 {key}의 값이 다릅니다. 기대값 \"{want}\", 실제값 \"{found}\".{ko_extra}"),
         format!("Label {key} has the wrong value: expected \"{want}\", found \"{found}\".{en_extra}"),
@@ -99,8 +104,12 @@ pub fn label_wrong(key: &str, want: &str, found: &str, quoting: bool) -> Text {
 
 pub fn label_overridden(key: &str, want: &str, found: &str, golden: &str) -> Text {
     t(
-        format!("{golden}은(는) 레이블 {key}=\"{want}\"을(를) 주는데, 이 이미지의 Dockerfile이 {key}=\"{found}\"(으)로 덮어썼습니다. 조직의 레이블은 그대로 두고, 앱만의 값은 다른 키(예: app.{key})에 넣으세요."),
-        format!("{golden} gives the label {key}=\"{want}\", and this image's Dockerfile overwrites it with {key}=\"{found}\". Keep the organisation's label; put the app's own value under another key (e.g. app.{key})."),
+        format!(
+            "{golden}은(는) 레이블 {key}=\"{want}\"을(를) 주는데, 이 이미지의 Dockerfile이 {key}=\"{found}\"(으)로 덮어썼습니다. 조직의 레이블은 그대로 두고, 앱만의 값은 다른 키(예: app.{key})에 넣으세요."
+        ),
+        format!(
+            "{golden} gives the label {key}=\"{want}\", and this image's Dockerfile overwrites it with {key}=\"{found}\". Keep the organisation's label; put the app's own value under another key (e.g. app.{key})."
+        ),
     )
 }
 
@@ -118,7 +127,10 @@ pub fn workdir_ok(want: &str) -> Text {
 
 pub fn workdir_wrong(want: &str, found: &str) -> Text {
     if found.is_empty() {
-        t(format!("작업 디렉터리가 설정되지 않았습니다. 기대값: {want} (WORKDIR {want})."), format!("No working directory is set; expected {want} (WORKDIR {want})."))
+        t(
+            format!("작업 디렉터리가 설정되지 않았습니다. 기대값: {want} (WORKDIR {want})."),
+            format!("No working directory is set; expected {want} (WORKDIR {want})."),
+        )
     } else {
         t(format!("작업 디렉터리가 {found}입니다. 기대값: {want}."), format!("The working directory is {found}; expected {want}."))
     }
@@ -187,7 +199,10 @@ pub fn cmd_target_missing(path: &str, found: &[String]) -> Text {
 }
 
 pub fn not_run_because_target() -> Text {
-    t("이미지의 실행 명령(cmd-target)에 문제가 있어 앱을 실행하지 않았습니다. 위의 문제를 먼저 고치세요.".into(), "The app was not started, because the image's command (cmd-target) has a problem. Fix that first.".into())
+    t(
+        "이미지의 실행 명령(cmd-target)에 문제가 있어 앱을 실행하지 않았습니다. 위의 문제를 먼저 고치세요.".into(),
+        "The app was not started, because the image's command (cmd-target) has a problem. Fix that first.".into(),
+    )
 }
 
 pub fn responded(path: &str, status: u16, ms: u128) -> Text {
@@ -195,14 +210,23 @@ pub fn responded(path: &str, status: u16, ms: u128) -> Text {
 }
 
 pub fn bad_status(path: &str, status: u16, body: &str) -> Text {
-    t(format!("앱이 GET {path}에 {status}(으)로 응답했습니다. 2xx가 필요합니다. 응답 시작: {body}"), format!("The app answered GET {path} with {status}; a 2xx is needed. The answer began: {body}"))
+    t(
+        format!("앱이 GET {path}에 {status}(으)로 응답했습니다. 2xx가 필요합니다. 응답 시작: {body}"),
+        format!("The app answered GET {path} with {status}; a 2xx is needed. The answer began: {body}"),
+    )
 }
 
 pub fn exited(code: Option<i64>, logs: &[String]) -> Text {
     let l = logs_block(logs);
     match code {
-        Some(code) => t(format!("컨테이너가 종료 코드 {code}(으)로 끝났습니다. 마지막 로그:{l}"), format!("The container exited with code {code}. Its last log lines:{l}")),
-        None => t(format!("컨테이너가 끝났습니다(종료 코드는 읽지 못했습니다). 마지막 로그:{l}"), format!("The container stopped (its exit code could not be read). Its last log lines:{l}")),
+        Some(code) => t(
+            format!("컨테이너가 종료 코드 {code}(으)로 끝났습니다. 마지막 로그:{l}"),
+            format!("The container exited with code {code}. Its last log lines:{l}"),
+        ),
+        None => t(
+            format!("컨테이너가 끝났습니다(종료 코드는 읽지 못했습니다). 마지막 로그:{l}"),
+            format!("The container stopped (its exit code could not be read). Its last log lines:{l}"),
+        ),
     }
 }
 
@@ -244,8 +268,12 @@ pub fn from_missing(tag: &str, missing: &[(usize, String, Option<String>)]) -> T
     for (line, name, near) in missing {
         match near {
             _ if name.contains('$') => {
-                ko.push_str(&format!("\n    {line}번째 줄: FROM {name} — 기본값이 없는 빌드 인수입니다. ARG에 기본값을 주거나(ARG 이름=값) FROM에 이미지 이름을 직접 쓰세요."));
-                en.push_str(&format!("\n    line {line}: FROM {name} — a build argument with no default. Give the ARG a default (ARG NAME=value) or name the image in the FROM."));
+                ko.push_str(&format!(
+                    "\n    {line}번째 줄: FROM {name} — 기본값이 없는 빌드 인수입니다. ARG에 기본값을 주거나(ARG 이름=값) FROM에 이미지 이름을 직접 쓰세요."
+                ));
+                en.push_str(&format!(
+                    "\n    line {line}: FROM {name} — a build argument with no default. Give the ARG a default (ARG NAME=value) or name the image in the FROM."
+                ));
             }
             Some(n) => {
                 ko.push_str(&format!("\n    {line}번째 줄: FROM {name} — 그런 태그가 없습니다. {n}을(를) 뜻했나요?"));

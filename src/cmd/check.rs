@@ -91,7 +91,13 @@ pub async fn run(ctx: &Context, exercise: Option<String>, all: bool, build: bool
             print_verdict(v, ctx.lang);
         }
     }
-    Ok(if cannot_judge { 2 } else if passed { 0 } else { 1 })
+    Ok(if cannot_judge {
+        2
+    } else if passed {
+        0
+    } else {
+        1
+    })
 }
 
 pub fn print_verdict(v: &Verdict, lang: Lang) {

@@ -11,12 +11,6 @@ pub fn run(ctx: &Context, action: ContentAction) -> Result<u8> {
     for p in &problems {
         println!("{p}");
     }
-    println!(
-        "{} lessons, {} questions, {} exercises: {} problem(s)",
-        content.lessons.len(),
-        content.quiz.len(),
-        content.exercises.len(),
-        problems.len()
-    );
+    println!("{} lessons, {} questions, {} exercises: {} problem(s)", content.lessons.len(), content.quiz.len(), content.exercises.len(), problems.len());
     Ok(if problems.is_empty() { 0 } else { 1 })
 }

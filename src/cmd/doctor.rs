@@ -25,10 +25,22 @@ pub async fn run(ctx: &Context, json: bool) -> Result<u8> {
         Err(e) => findings.push(Finding { ok: false, blocking: true, what: e.to_string(), fix: unreachable_fix(&e, &host) }),
         Ok(engine) => {
             let i = &engine.info;
-            findings.push(Finding { ok: true, blocking: false, what: format!("{} {} (API {}) answers at {}", i.product, i.version, i.api_version, i.host), fix: String::new() });
+            findings.push(Finding {
+                ok: true,
+                blocking: false,
+                what: format!("{} {} (API {}) answers at {}", i.product, i.version, i.api_version, i.host),
+                fix: String::new(),
+            });
             match engine.free_disk().await {
-                Some((root, free)) if free < low_disk_bytes() => findings.push(Finding { ok: false, blocking: false, what: format!("only {} free where Docker keeps images ({root})", gib(free)), fix: LOW_DISK_FIX.into() }),
-                Some((root, free)) => findings.push(Finding { ok: true, blocking: false, what: format!("{} free for images ({root})", gib(free)), fix: String::new() }),
+                Some((root, free)) if free < low_disk_bytes() => findings.push(Finding {
+                    ok: false,
+                    blocking: false,
+                    what: format!("only {} free where Docker keeps images ({root})", gib(free)),
+                    fix: LOW_DISK_FIX.into(),
+                }),
+                Some((root, free)) => {
+                    findings.push(Finding { ok: true, blocking: false, what: format!("{} free for images ({root})", gib(free)), fix: String::new() })
+                }
                 None => {}
             }
             let content = ctx.content.get();
@@ -49,7 +61,17 @@ pub async fn run(ctx: &Context, json: bool) -> Result<u8> {
         println!("{}", serde_json::to_string_pretty(&serde_json::json!({"ready": !blocked, "findings": items}))?);
     } else {
         for f in &findings {
-            println!("{} {}", if f.ok { "✓" } else if f.blocking { "✗" } else { "!" }, f.what);
+            println!(
+                "{} {}",
+                if f.ok {
+                    "✓"
+                } else if f.blocking {
+                    "✗"
+                } else {
+                    "!"
+                },
+                f.what
+            );
             if !f.fix.is_empty() {
                 println!("    → {}", f.fix);
             }
@@ -84,7 +106,8 @@ fn unreachable_fix(e: &EngineError, host: &str) -> String {
     fix.trim().to_string()
 }
 
-pub const LOW_DISK_FIX: &str = "Free disk space: `docker system df` shows what Docker uses, `docker image prune` and `docker builder prune` remove what is unused.";
+pub const LOW_DISK_FIX: &str =
+    "Free disk space: `docker system df` shows what Docker uses, `docker image prune` and `docker builder prune` remove what is unused.";
 
 pub fn gib(b: u64) -> String {
     format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64)

@@ -113,7 +113,9 @@ async fn pull(engine: &Engine, images: &[String], mirror: Option<&str>) -> Resul
     for image in images {
         let source = match mirror {
             Some(_) if image.contains('@') => {
-                eprintln!("error: {image} is named by its digest, which a copy from a mirror cannot be given; load the offline bundle instead: `workbench images load FILE`");
+                eprintln!(
+                    "error: {image} is named by its digest, which a copy from a mirror cannot be given; load the offline bundle instead: `workbench images load FILE`"
+                );
                 failed = true;
                 continue;
             }
@@ -161,7 +163,8 @@ async fn pull(engine: &Engine, images: &[String], mirror: Option<&str>) -> Resul
                             let path = source.strip_prefix(m.trim_end_matches('/')).unwrap_or(&source).trim_start_matches('/');
                             format!("Check that the mirror {m} holds {path}, or load the offline bundle: `workbench images load FILE`.")
                         }
-                        None => "Without internet access, pull from a mirror (`--mirror REGISTRY`) or load the offline bundle: `workbench images load FILE`.".to_string(),
+                        None => "Without internet access, pull from a mirror (`--mirror REGISTRY`) or load the offline bundle: `workbench images load FILE`."
+                            .to_string(),
                     };
                     eprintln!("error: could not pull {source}: {e}\n  {advice}");
                     pulled = false;

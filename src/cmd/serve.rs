@@ -11,7 +11,10 @@ use crate::web::{self, AppState, door::Door};
 
 pub async fn run(ctx: Context, args: ServeArgs) -> Result<u8> {
     if !args.bind.is_loopback() && !args.allow_remote {
-        bail!("{} is not a loopback address; listening there lets other machines reach a server that holds the Docker socket. Pass --allow-remote (the token is still required) if that is what you want.", args.bind);
+        bail!(
+            "{} is not a loopback address; listening there lets other machines reach a server that holds the Docker socket. Pass --allow-remote (the token is still required) if that is what you want.",
+            args.bind
+        );
     }
     let listener = tokio::net::TcpListener::bind((args.bind, args.port))
         .await

@@ -8,11 +8,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// The options every renderer uses. Metadata blocks stay off: see `frontmatter`.
 pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_GFM
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS | Options::ENABLE_FOOTNOTES | Options::ENABLE_GFM
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -40,32 +36,19 @@ pub fn render(body: &str, link_map: &HashMap<String, String>) -> Rendered {
     while i < events.len() {
         match &events[i] {
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-                let end = events[i..]
-                    .iter()
-                    .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
-                    .map_or(events.len(), |p| i + p);
+                let end = events[i..].iter().position(|e| matches!(e, Event::End(TagEnd::Heading(_)))).map_or(events.len(), |p| i + p);
                 let text = plain_text(&events[i + 1..end]);
                 let slug = match id {
                     Some(explicit) => explicit.to_string(),
                     None => unique(slugify(&text), &mut used),
                 };
                 out.headings.push(Heading { level: level_number(*level), id: slug.clone(), text });
-                rewritten.push(Event::Start(Tag::Heading {
-                    level: *level,
-                    id: Some(CowStr::from(slug)),
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
-                }));
+                rewritten.push(Event::Start(Tag::Heading { level: *level, id: Some(CowStr::from(slug)), classes: classes.clone(), attrs: attrs.clone() }));
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 out.links.push(dest_url.to_string());
                 let dest = rewrite_link(dest_url, link_map);
-                rewritten.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: CowStr::from(dest),
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
+                rewritten.push(Event::Start(Tag::Link { link_type: *link_type, dest_url: CowStr::from(dest), title: title.clone(), id: id.clone() }));
             }
             other => rewritten.push(other.clone()),
         }
@@ -111,10 +94,7 @@ fn unique(slug: String, used: &mut HashSet<String>) -> String {
     if used.insert(slug.clone()) {
         return slug;
     }
-    (1..)
-        .map(|n| format!("{slug}-{n}"))
-        .find(|candidate| used.insert(candidate.clone()))
-        .expect("an unused suffix exists")
+    (1..).map(|n| format!("{slug}-{n}")).find(|candidate| used.insert(candidate.clone())).expect("an unused suffix exists")
 }
 
 fn rewrite_link(dest: &str, link_map: &HashMap<String, String>) -> String {

@@ -29,14 +29,31 @@ pub struct Question {
 #[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
 pub enum Kind {
     /// Free text; the model answer is revealed afterwards with the key points it covered.
-    Open { model_answer: Text, key_points: Vec<KeyPoint> },
+    Open {
+        model_answer: Text,
+        key_points: Vec<KeyPoint>,
+    },
     /// Exactly one right choice.
-    Single { choices: Vec<Choice>, answer: Vec<String>, explanation: Text },
+    Single {
+        choices: Vec<Choice>,
+        answer: Vec<String>,
+        explanation: Text,
+    },
     /// One or more right choices; all and only those must be picked.
-    Multiple { choices: Vec<Choice>, answer: Vec<String>, explanation: Text },
-    Truefalse { answer: bool, explanation: Text },
+    Multiple {
+        choices: Vec<Choice>,
+        answer: Vec<String>,
+        explanation: Text,
+    },
+    Truefalse {
+        answer: bool,
+        explanation: Text,
+    },
     /// `items` are written in the right order; the page shows them shuffled.
-    Order { items: Vec<Choice>, explanation: Text },
+    Order {
+        items: Vec<Choice>,
+        explanation: Text,
+    },
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -130,10 +147,7 @@ impl Question {
                     return Err(AnswerError::Empty);
                 }
                 let folded = fold(text);
-                j.key_points = key_points
-                    .iter()
-                    .map(|p| PointResult { text: p.text.get(lang).to_string(), covered: covers(&folded, p) })
-                    .collect();
+                j.key_points = key_points.iter().map(|p| PointResult { text: p.text.get(lang).to_string(), covered: covers(&folded, p) }).collect();
                 let covered = j.key_points.iter().filter(|p| p.covered).count();
                 j.score = covered as f64 / key_points.len().max(1) as f64;
                 j.correct = covered == key_points.len();
@@ -198,10 +212,7 @@ impl Question {
 
 fn shuffled(seed: &str, items: &[Choice]) -> Vec<Choice> {
     use sha2::{Digest, Sha256};
-    let mut keyed: Vec<(Vec<u8>, Choice)> = items
-        .iter()
-        .map(|c| (Sha256::digest(format!("{seed}/{}", c.id)).to_vec(), c.clone()))
-        .collect();
+    let mut keyed: Vec<(Vec<u8>, Choice)> = items.iter().map(|c| (Sha256::digest(format!("{seed}/{}", c.id)).to_vec(), c.clone())).collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out: Vec<Choice> = keyed.into_iter().map(|(_, c)| c).collect();
     if out.len() > 1 && out.iter().zip(items).all(|(a, b)| a.id == b.id) {
@@ -230,7 +241,9 @@ mod tests {
 
     #[test]
     fn open_answers_score_key_points() {
-        let q = q("id: o\nlesson: l\nkind: open\nprompt: {ko: p, en: p}\nmodel_answer: {ko: m, en: m}\nkey_points:\n  - text: {ko: a, en: a}\n    match: [[오픈소스, open source], [도커, docker]]\n  - text: {ko: b, en: b}\n    match: [[취약점, vulnerab]]\n");
+        let q = q(
+            "id: o\nlesson: l\nkind: open\nprompt: {ko: p, en: p}\nmodel_answer: {ko: m, en: m}\nkey_points:\n  - text: {ko: a, en: a}\n    match: [[오픈소스, open source], [도커, docker]]\n  - text: {ko: b, en: b}\n    match: [[취약점, vulnerab]]\n",
+        );
         let j = q.judge(&Answer::Text("오픈 소스 팀과 Docker가 함께 관리".into()), Lang::Ko).unwrap();
         assert_eq!(j.key_points.iter().map(|p| p.covered).collect::<Vec<_>>(), [true, false]);
         assert_eq!(j.score, 0.5);
@@ -242,11 +255,15 @@ mod tests {
 
     #[test]
     fn choices_and_order() {
-        let m = q("id: m\nlesson: l\nkind: multiple\nprompt: {ko: p, en: p}\nchoices:\n  - {id: a, text: {ko: a, en: a}}\n  - {id: b, text: {ko: b, en: b}}\n  - {id: c, text: {ko: c, en: c}}\nanswer: [a, c]\nexplanation: {ko: e, en: e}\n");
+        let m = q(
+            "id: m\nlesson: l\nkind: multiple\nprompt: {ko: p, en: p}\nchoices:\n  - {id: a, text: {ko: a, en: a}}\n  - {id: b, text: {ko: b, en: b}}\n  - {id: c, text: {ko: c, en: c}}\nanswer: [a, c]\nexplanation: {ko: e, en: e}\n",
+        );
         assert!(m.judge(&Answer::Ids(vec!["c".into(), "a".into()]), Lang::En).unwrap().correct);
         assert!(!m.judge(&Answer::Ids(vec!["a".into()]), Lang::En).unwrap().correct);
         assert_eq!(m.judge(&Answer::Ids(vec!["z".into()]), Lang::En).unwrap_err(), AnswerError::UnknownChoice("z".into()));
-        let o = q("id: o\nlesson: l\nkind: order\nprompt: {ko: p, en: p}\nitems:\n  - {id: p, text: {ko: p, en: p}}\n  - {id: q, text: {ko: q, en: q}}\n  - {id: r, text: {ko: r, en: r}}\nexplanation: {ko: e, en: e}\n");
+        let o = q(
+            "id: o\nlesson: l\nkind: order\nprompt: {ko: p, en: p}\nitems:\n  - {id: p, text: {ko: p, en: p}}\n  - {id: q, text: {ko: q, en: q}}\n  - {id: r, text: {ko: r, en: r}}\nexplanation: {ko: e, en: e}\n",
+        );
         let shown: Vec<String> = o.shown_choices().into_iter().map(|c| c.id).collect();
         assert_ne!(shown, ["p", "q", "r"]);
         assert!(o.judge(&Answer::Ids(vec!["p".into(), "q".into(), "r".into()]), Lang::En).unwrap().correct);

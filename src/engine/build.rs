@@ -16,11 +16,18 @@ const BUILD_MEMORY: i32 = 1 << 30;
 
 #[derive(Debug)]
 pub enum BuildOutcome {
-    Built { image_id: Option<String>, took: Duration },
+    Built {
+        image_id: Option<String>,
+        took: Duration,
+    },
     /// The Dockerfile or a step failed: the learner's to fix. `message` is the daemon's error.
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
     /// The build ran past its timeout and was cancelled.
-    TimedOut { after: Duration },
+    TimedOut {
+        after: Duration,
+    },
 }
 
 impl BuildOutcome {
@@ -30,7 +37,9 @@ impl BuildOutcome {
         match self {
             BuildOutcome::Built { took, .. } => (true, format!("built {tag} in {:.1} s", took.as_secs_f64())),
             BuildOutcome::Failed { message } => (false, format!("the build of {tag} failed:\n  {}", message.trim().replace('\n', "\n  "))),
-            BuildOutcome::TimedOut { after } => (false, format!("the build of {tag} was cancelled after {} s (the build timeout). Does a RUN step wait forever?", after.as_secs())),
+            BuildOutcome::TimedOut { after } => {
+                (false, format!("the build of {tag} was cancelled after {} s (the build timeout). Does a RUN step wait forever?", after.as_secs()))
+            }
         }
     }
 }

@@ -7,7 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bollard::models::{ContainerCreateBody, HostConfig, HostConfigLogConfig, PortBinding};
-use bollard::query_parameters::{AttachContainerOptionsBuilder, CreateContainerOptionsBuilder, DownloadFromContainerOptionsBuilder, EventsOptionsBuilder, KillContainerOptionsBuilder, RemoveContainerOptionsBuilder};
+use bollard::query_parameters::{
+    AttachContainerOptionsBuilder, CreateContainerOptionsBuilder, DownloadFromContainerOptionsBuilder, EventsOptionsBuilder, KillContainerOptionsBuilder,
+    RemoveContainerOptionsBuilder,
+};
 use futures_util::StreamExt;
 
 use super::probe::{self, ProbeAnswer};
@@ -38,9 +41,8 @@ pub fn hardened(publish: Option<&str>) -> HostConfig {
             typ: Some("json-file".into()),
             config: Some(HashMap::from([("max-size".into(), "1m".into()), ("max-file".into(), "1".into())])),
         }),
-        port_bindings: publish.map(|port| {
-            HashMap::from([(port.to_string(), Some(vec![PortBinding { host_ip: Some("127.0.0.1".into()), host_port: Some(String::new()) }]))])
-        }),
+        port_bindings: publish
+            .map(|port| HashMap::from([(port.to_string(), Some(vec![PortBinding { host_ip: Some("127.0.0.1".into()), host_port: Some(String::new()) }]))])),
         binds: None,
         mounts: None,
         devices: None,
@@ -64,10 +66,21 @@ const KILL_GRACE: Duration = Duration::from_millis(15);
 
 #[derive(Debug, Clone)]
 pub enum RunOutcome {
-    Answered { status: u16, host_port: u16, after: Duration, answer: ProbeAnswer },
+    Answered {
+        status: u16,
+        host_port: u16,
+        after: Duration,
+        answer: ProbeAnswer,
+    },
     /// `code` is `None` when the container stopped but its exit code could not be read.
-    Exited { code: Option<i64>, logs: Vec<String> },
-    NoAnswer { waited: Duration, logs: Vec<String> },
+    Exited {
+        code: Option<i64>,
+        logs: Vec<String>,
+    },
+    NoAnswer {
+        waited: Duration,
+        logs: Vec<String>,
+    },
 }
 
 /// The exit code from `id`'s die event (replayed from up to five minutes back, so a container
@@ -238,15 +251,24 @@ impl Held<'_> {
         };
         tokio::pin!(exit);
         crate::trace("attached");
-        if let Err(e) = within("start the app container", CALL_TIMEOUT, docker.start_container(&self.id, None::<bollard::query_parameters::StartContainerOptions>)).await {
+        if let Err(e) =
+            within("start the app container", CALL_TIMEOUT, docker.start_container(&self.id, None::<bollard::query_parameters::StartContainerOptions>)).await
+        {
             reader.abort();
             stop_listening.abort();
             return Err(e);
         }
         self.started.store(true, Ordering::SeqCst);
         crate::trace("started");
-        let inspect = within("inspect the app container", CALL_TIMEOUT, docker.inspect_container(&self.id, None::<bollard::query_parameters::InspectContainerOptions>)).await;
-        let host_port = inspect.ok().and_then(|i| i.network_settings).and_then(|n| n.ports).and_then(|p| p.get(port).cloned().flatten()).and_then(|b| b.into_iter().find_map(|b| b.host_port.and_then(|p| p.parse::<u16>().ok())));
+        let inspect =
+            within("inspect the app container", CALL_TIMEOUT, docker.inspect_container(&self.id, None::<bollard::query_parameters::InspectContainerOptions>))
+                .await;
+        let host_port = inspect
+            .ok()
+            .and_then(|i| i.network_settings)
+            .and_then(|n| n.ports)
+            .and_then(|p| p.get(port).cloned().flatten())
+            .and_then(|b| b.into_iter().find_map(|b| b.host_port.and_then(|p| p.parse::<u16>().ok())));
         let finish = |reader: tokio::task::JoinHandle<()>, output: Output| async move {
             // The output stream ends when the container stops; give it a moment to drain.
             let _ = tokio::time::timeout(Duration::from_millis(500), reader).await;
@@ -291,7 +313,7 @@ impl Held<'_> {
 
     /// Stops and removes the container: a running one gets SIGKILL and removes itself
     /// (AutoRemove); one never started is removed here.
-        pub async fn remove(self) {
+    pub async fn remove(self) {
         crate::trace("removing a container");
         if self.started.load(Ordering::SeqCst) {
             // The daemon sends SIGKILL as soon as the request arrives and only then waits for the

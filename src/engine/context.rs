@@ -23,7 +23,9 @@ pub enum ContextError {
     TooLarge,
     #[error("the build context has more than {MAX_CONTEXT_FILES} files; add what the build does not need to .dockerignore")]
     TooManyFiles,
-    #[error("line {line} of the Dockerfile is `{text}`: the workbench does not build with remote BuildKit frontends; remove the line (the classic builder ignores it anyway)")]
+    #[error(
+        "line {line} of the Dockerfile is `{text}`: the workbench does not build with remote BuildKit frontends; remove the line (the classic builder ignores it anyway)"
+    )]
     RemoteFrontend { line: usize, text: String },
     #[error("could not read {path}: {reason}")]
     Io { path: String, reason: String },
@@ -216,7 +218,8 @@ mod tests {
     }
 
     fn names(tar_bytes: &[u8]) -> Vec<String> {
-        let mut names: Vec<String> = tar::Archive::new(tar_bytes).entries().unwrap().map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned()).collect();
+        let mut names: Vec<String> =
+            tar::Archive::new(tar_bytes).entries().unwrap().map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned()).collect();
         names.sort();
         names
     }

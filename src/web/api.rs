@@ -149,7 +149,11 @@ pub struct BuildBody {
 /// Streams the build as server-sent events: `line` for each line of output, then one `done`
 /// with `{"ok": bool, "message": …}`. Closing the stream (the page's Cancel button) drops the
 /// build, which cancels it in the daemon.
-pub async fn build(State(state): State<AppState>, Path(id): Path<String>, Json(body): Json<BuildBody>) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+pub async fn build(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Json(body): Json<BuildBody>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let content = state.content.get();
     let ex = content.exercise(&id).ok_or_else(|| ApiError::NotFound(format!("exercise {id}")))?.clone();
     let engine = state.engine().await?;
@@ -224,7 +228,11 @@ pub struct SaveBody {
     pub content: String,
 }
 
-pub async fn save_file(State(state): State<AppState>, Path((id, name)): Path<(String, String)>, Json(body): Json<SaveBody>) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn save_file(
+    State(state): State<AppState>,
+    Path((id, name)): Path<(String, String)>,
+    Json(body): Json<SaveBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
     let content = state.content.get();
     let ex = content.exercise(&id).ok_or_else(|| ApiError::NotFound(format!("exercise {id}")))?;
     if !crate::workspace::safe_name(&name) {
@@ -260,7 +268,12 @@ pub struct HintBody {
 
 /// The hint ladder for one failing check: 1 the nudge, 2 the lesson to re-read, 3 the difference
 /// between the learner's Dockerfile and the reference, 4 the reference solution itself.
-pub async fn hint(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, Json(body): Json<HintBody>) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn hint(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<HintBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
     let lang = lang_of(&headers);
     let content = state.content.get();
     let ex = content.exercise(&id).ok_or_else(|| ApiError::NotFound(format!("exercise {id}")))?;
@@ -354,11 +367,17 @@ pub struct AnswerBody {
     pub answer: serde_json::Value,
 }
 
-pub async fn answer(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap, Json(body): Json<AnswerBody>) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn answer(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<AnswerBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
     let lang = lang_of(&headers);
     let content = state.content.get();
     let q = content.question(&id).ok_or_else(|| ApiError::NotFound(format!("question {id}")))?;
-    let answer: Answer = serde_json::from_value(body.answer.clone()).map_err(|_| ApiError::BadRequest("the answer must be a text, true/false, or a list of choice ids".into()))?;
+    let answer: Answer = serde_json::from_value(body.answer.clone())
+        .map_err(|_| ApiError::BadRequest("the answer must be a text, true/false, or a list of choice ids".into()))?;
     let j = q.judge(&answer, lang).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     if let Some(p) = &state.progress {
         p.quiz_attempt(&id, &body.answer, j.score, j.correct)?;

@@ -204,7 +204,11 @@ mod tests {
     async fn token_is_required_and_swapped_for_a_cookie() {
         assert_eq!(status(req("GET", "/", &[HOST])).await, StatusCode::UNAUTHORIZED);
         assert_eq!(status(req("GET", "/", &[HOST, ("cookie", "workbench_token_8765=wrong")])).await, StatusCode::UNAUTHORIZED);
-        assert_eq!(status(req("GET", "/", &[HOST, ("cookie", "workbench_token_9999=secret-token-0123456789abcdef")])).await, StatusCode::UNAUTHORIZED, "another port's cookie");
+        assert_eq!(
+            status(req("GET", "/", &[HOST, ("cookie", "workbench_token_9999=secret-token-0123456789abcdef")])).await,
+            StatusCode::UNAUTHORIZED,
+            "another port's cookie"
+        );
         assert_eq!(status(req("GET", "/?token=wrong", &[HOST])).await, StatusCode::UNAUTHORIZED);
         let resp = app().oneshot(req("GET", "/?token=secret-token-0123456789abcdef", &[HOST])).await.unwrap();
         assert_eq!(resp.status(), StatusCode::SEE_OTHER);
@@ -237,9 +241,16 @@ mod tests {
             assert_eq!(status(req("POST", "/api/x", &[HOST, COOKIE_OK, json, ("origin", origin)])).await, StatusCode::FORBIDDEN, "{origin}");
         }
         assert_eq!(status(req("POST", "/api/x", &[HOST, COOKIE_OK, json])).await, StatusCode::FORBIDDEN, "cookie without Origin");
-        assert_eq!(status(req("POST", "/api/x", &[HOST, COOKIE_OK, ok_origin, ("content-type", "application/x-www-form-urlencoded")])).await, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(
+            status(req("POST", "/api/x", &[HOST, COOKIE_OK, ok_origin, ("content-type", "application/x-www-form-urlencoded")])).await,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
         assert_eq!(status(req("POST", "/api/x", &[HOST, COOKIE_OK, json, ok_origin, ("sec-fetch-site", "cross-site")])).await, StatusCode::FORBIDDEN);
-        assert_eq!(status(req("POST", "/api/x", &[HOST, json, ("authorization", "Bearer secret-token-0123456789abcdef")])).await, StatusCode::OK, "scripts with a bearer token");
+        assert_eq!(
+            status(req("POST", "/api/x", &[HOST, json, ("authorization", "Bearer secret-token-0123456789abcdef")])).await,
+            StatusCode::OK,
+            "scripts with a bearer token"
+        );
         assert_eq!(status(req("POST", "/api/x", &[HOST, json, ok_origin])).await, StatusCode::UNAUTHORIZED);
     }
 

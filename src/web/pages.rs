@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::{Environment, Value, context};
 
-use super::{AppState, CachedPage};
 use super::assets::WebAssets;
+use super::{AppState, CachedPage};
 use crate::content::Content;
 use crate::content::quiz::Kind;
 use crate::i18n::{self, Lang};
@@ -40,11 +40,8 @@ fn render(name: &str, lang: Lang, content: &Content, ctx: Value) -> Response {
 }
 
 fn render_html(name: &str, lang: Lang, content: &Content, ctx: Value) -> Option<String> {
-    let nav: Vec<Value> = content
-        .lessons
-        .iter()
-        .map(|l| context! { id => l.id, title => l.page(lang).map(|p| p.title.clone()).unwrap_or_else(|| l.id.clone()) })
-        .collect();
+    let nav: Vec<Value> =
+        content.lessons.iter().map(|l| context! { id => l.id, title => l.page(lang).map(|p| p.title.clone()).unwrap_or_else(|| l.id.clone()) }).collect();
     let exercises: Vec<Value> = content.exercises.iter().map(|e| context! { id => e.spec.id, title => e.title(lang) }).collect();
     let base = context! { lang => lang.code(), t => i18n::ui(lang), nav => nav, nav_exercises => exercises, problems => content.problems.iter().map(|p| p.to_string()).collect::<Vec<_>>() };
     match env().get_template(name).and_then(|t| t.render(context! { ..ctx, ..base })) {

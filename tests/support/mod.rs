@@ -30,7 +30,12 @@ pub fn stand_ins() {
     static DONE: OnceLock<()> = OnceLock::new();
     DONE.get_or_init(|| {
         let out = Command::new(format!("{ROOT}/tests/fixtures/stand-ins/build.sh")).output().expect("build.sh runs");
-        assert!(out.status.success(), "stand-ins failed to build — is a Docker daemon running (scripts/test.sh starts one)?\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "stand-ins failed to build — is a Docker daemon running (scripts/test.sh starts one)?\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
     });
 }
 
@@ -127,7 +132,11 @@ pub struct Run {
 impl Run {
     pub fn of(mut cmd: Command) -> Run {
         let out = cmd.output().expect("the workbench binary runs");
-        Run { code: out.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&out.stdout).into_owned(), stderr: String::from_utf8_lossy(&out.stderr).into_owned() }
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
     }
 
     pub fn json(&self) -> serde_json::Value {
