@@ -52,6 +52,14 @@ if ! command -v docker-registry >/dev/null; then
   apt_install docker-registry || echo "docker-registry could not be installed: the mirror test will be skipped"
 fi
 
+log "format and lints"
+cargo fmt --check
+if cargo clippy --version >/dev/null 2>&1; then
+  cargo clippy --locked --all-targets -q -- -D warnings
+else
+  echo "clippy is not installed (rustup component add clippy): lints skipped"
+fi
+
 log "cargo test"
 cargo test --locked 2>&1
 

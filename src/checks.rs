@@ -85,9 +85,12 @@ pub enum CheckError {
 
 /// Image facts fetched at most once per checker run, shared by concurrent checks (the app's
 /// checks need the golden images the other exercises inspect too).
+/// One image's facts, looked up once however many checks ask at the same time (`None`: no such image).
+type FactsCell = Arc<OnceCell<Option<Arc<ImageFacts>>>>;
+
 pub struct Facts {
     engine: Engine,
-    cache: Mutex<HashMap<String, Arc<OnceCell<Option<Arc<ImageFacts>>>>>>,
+    cache: Mutex<HashMap<String, FactsCell>>,
 }
 
 impl Facts {

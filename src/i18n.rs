@@ -40,10 +40,10 @@ impl Lang {
             return l;
         }
         for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-            if let Ok(v) = std::env::var(var) {
-                if !v.is_empty() {
-                    return if v.to_ascii_lowercase().starts_with("ko") { Lang::Ko } else { Lang::En };
-                }
+            if let Ok(v) = std::env::var(var)
+                && !v.is_empty()
+            {
+                return if v.to_ascii_lowercase().starts_with("ko") { Lang::Ko } else { Lang::En };
             }
         }
         Lang::En

@@ -73,10 +73,10 @@ pub async fn check_base(facts: &Facts, content: &Content, ex: &Exercise, image: 
     }
     // Not on the expected base. An exercise's image rebuilt after this one was built is the
     // usual reason: this image is then still on the earlier build, whose labels it carries.
-    if let Some(golden) = base_ex {
-        if on_earlier_build(facts, golden, image).await? {
-            return Ok((false, messages::on_earlier_build(&image.reference, base_ref)));
-        }
+    if let Some(golden) = base_ex
+        && on_earlier_build(facts, golden, image).await?
+    {
+        return Ok((false, messages::on_earlier_build(&image.reference, base_ref)));
     }
     // Otherwise say what it is built on instead, if the chapter knows it.
     let known = known_images(facts, content).await?;

@@ -35,10 +35,10 @@ pub async fn build_one(ctx: &Context, engine: &Engine, ex: &Exercise, timeout: D
     let disk = {
         let engine = engine.clone();
         tokio::spawn(async move {
-            if let Some((root, free)) = engine.free_disk().await {
-                if free < super::doctor::low_disk_bytes() {
-                    eprintln!("warning: only {} free where Docker keeps images ({root}). {}", super::doctor::gib(free), super::doctor::LOW_DISK_FIX);
-                }
+            if let Some((root, free)) = engine.free_disk().await
+                && free < super::doctor::low_disk_bytes()
+            {
+                eprintln!("warning: only {} free where Docker keeps images ({root}). {}", super::doctor::gib(free), super::doctor::LOW_DISK_FIX);
             }
         })
     };

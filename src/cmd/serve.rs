@@ -24,10 +24,10 @@ pub async fn run(ctx: Context, args: ServeArgs) -> Result<u8> {
     let url_host = if args.bind.is_loopback() { "127.0.0.1".to_string() } else { args.public_host.clone().unwrap_or_else(|| args.bind.to_string()) };
     let url = format!("http://{url_host}:{port}/?token={}", door.token());
     let progress = ctx.progress().map(Arc::new);
-    if let Some(p) = &progress {
-        if let Some(aside) = &p.moved_aside {
-            eprintln!("note: the old progress file was unreadable and was kept at {}", aside.display());
-        }
+    if let Some(p) = &progress
+        && let Some(aside) = &p.moved_aside
+    {
+        eprintln!("note: the old progress file was unreadable and was kept at {}", aside.display());
     }
     let state = AppState::new(ctx.content.clone(), ctx.workspace.clone(), progress, door, Duration::from_secs(args.build_timeout));
     let problems = ctx.content.get().problems.len();

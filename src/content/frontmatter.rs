@@ -42,8 +42,8 @@ pub fn split(text: &str) -> Result<(FrontMatter, &str, usize), SplitError> {
         return Err(SplitError { line: 1, message: MISSING_OPENING.into() });
     };
     let mut offset = 0;
-    let mut line = 2;
-    for raw in rest.split_inclusive('\n') {
+    // The first line after the opening `---` is line 2.
+    for (line, raw) in (2..).zip(rest.split_inclusive('\n')) {
         if raw.trim_end_matches(['\n', '\r']) == "---" {
             let yaml = &rest[..offset];
             let body = &rest[offset + raw.len()..];
@@ -51,7 +51,6 @@ pub fn split(text: &str) -> Result<(FrontMatter, &str, usize), SplitError> {
             return Ok((front, body, line + 1));
         }
         offset += raw.len();
-        line += 1;
     }
     Err(SplitError { line: 1, message: MISSING_CLOSING.into() })
 }

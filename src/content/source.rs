@@ -71,10 +71,10 @@ fn embedded(part: &str) -> Vec<(String, Vec<u8>)> {
 fn read_tree(root: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = vec![];
     walk(root, &mut |p, meta| {
-        if meta.len() <= MAX_FILE {
-            if let (Ok(rel), Ok(bytes)) = (p.strip_prefix(root), std::fs::read(p)) {
-                out.push((rel.to_string_lossy().replace('\\', "/"), bytes));
-            }
+        if meta.len() <= MAX_FILE
+            && let (Ok(rel), Ok(bytes)) = (p.strip_prefix(root), std::fs::read(p))
+        {
+            out.push((rel.to_string_lossy().replace('\\', "/"), bytes));
         }
     });
     out

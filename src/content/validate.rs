@@ -21,10 +21,10 @@ pub fn validate(content: &Content) -> Vec<Problem> {
                 push(&format!("lessons/{}/", lang.code()), format!("lesson `{}` has no {} page", lesson.id, lang.code()));
             }
         }
-        if let [Some(ko), Some(en)] = &lesson.pages {
-            if ko.headings.len() != en.headings.len() {
-                push(&en.file, format!("{} headings here but {} in {}", en.headings.len(), ko.headings.len(), ko.file));
-            }
+        if let [Some(ko), Some(en)] = &lesson.pages
+            && ko.headings.len() != en.headings.len()
+        {
+            push(&en.file, format!("{} headings here but {} in {}", en.headings.len(), ko.headings.len(), ko.file));
         }
         for page in lesson.pages.iter().flatten() {
             for link in &page.links {
@@ -91,10 +91,10 @@ pub fn validate(content: &Content) -> Vec<Problem> {
         if !lesson_ids.contains(ex.spec.lesson.as_str()) {
             push(&file, format!("unknown lesson `{}`", ex.spec.lesson));
         }
-        if let Some(other) = &ex.spec.base.exercise {
-            if !exercise_ids.contains(other.as_str()) {
-                push(&file, format!("base exercise `{other}` does not exist"));
-            }
+        if let Some(other) = &ex.spec.base.exercise
+            && !exercise_ids.contains(other.as_str())
+        {
+            push(&file, format!("base exercise `{other}` does not exist"));
         }
         if ex.spec.base.exercise.is_none() == ex.spec.base.image.is_none() {
             push(&file, "base needs exactly one of `image` or `exercise`".into());
@@ -147,10 +147,10 @@ fn resolve_link(content: &Content, lessons: &HashSet<&str>, exercises: &HashSet<
     if !lessons.contains(id.as_str()) {
         return Err(format!("no lesson `{id}`"));
     }
-    if let Some(frag) = fragment {
-        if !anchors_of(&id, page).iter().any(|a| a == frag) {
-            return Err(format!("lesson `{id}` has no heading with anchor `#{frag}`"));
-        }
+    if let Some(frag) = fragment
+        && !anchors_of(&id, page).iter().any(|a| a == frag)
+    {
+        return Err(format!("lesson `{id}` has no heading with anchor `#{frag}`"));
     }
     Ok(())
 }

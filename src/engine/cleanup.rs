@@ -29,12 +29,12 @@ fn start_time(pid: u32) -> Option<u64> {
 pub fn is_alive(owner: &str) -> bool {
     let mut parts = owner.split('@');
     let (Some(pid), Some(start)) = (parts.next(), parts.next()) else { return false };
-    if let Some(boot) = parts.next() {
-        if boot != boot_id() {
-            // Another machine's process (or this one's before a reboot): it cannot be checked
-            // from here, so its containers are kept rather than guessed dead.
-            return true;
-        }
+    if let Some(boot) = parts.next()
+        && boot != boot_id()
+    {
+        // Another machine's process (or this one's before a reboot): it cannot be checked
+        // from here, so its containers are kept rather than guessed dead.
+        return true;
     }
     let Ok(pid) = pid.parse::<u32>() else { return false };
     if !std::path::Path::new("/proc/self/stat").exists() {

@@ -118,10 +118,10 @@ impl Engine {
         // A container that runs removes itself once it stops: ending the probe is one SIGKILL,
         // and the daemon does the slow teardown after the verdict is out.
         let mut body = body;
-        if publish.is_some() {
-            if let Some(hc) = body.host_config.as_mut() {
-                hc.auto_remove = Some(true);
-            }
+        if publish.is_some()
+            && let Some(hc) = body.host_config.as_mut()
+        {
+            hc.auto_remove = Some(true);
         }
         let name = format!("workbench-{}-{}", std::process::id(), unique_suffix());
         let options = CreateContainerOptionsBuilder::new().name(&name).build();

@@ -94,10 +94,10 @@ pub fn check_dockerfile(text: &str) -> Result<(), ContextError> {
             break;
         }
         let directive = t.trim_start_matches('#').trim();
-        if let Some((key, _)) = directive.split_once('=') {
-            if key.trim().eq_ignore_ascii_case("syntax") {
-                return Err(ContextError::RemoteFrontend { line: i + 1, text: t.to_string() });
-            }
+        if let Some((key, _)) = directive.split_once('=')
+            && key.trim().eq_ignore_ascii_case("syntax")
+        {
+            return Err(ContextError::RemoteFrontend { line: i + 1, text: t.to_string() });
         }
     }
     Ok(())

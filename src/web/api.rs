@@ -343,10 +343,10 @@ pub async fn lineage(State(state): State<AppState>) -> Result<Json<serde_json::V
             (None, Some(other)) => found.get(other.as_str()).cloned(),
             _ => None,
         };
-        if let Some(image) = &e.spec.base.image {
-            if !chain.iter().any(|(n, _)| n == image) {
-                chain.push((image.clone(), None));
-            }
+        if let Some(image) = &e.spec.base.image
+            && !chain.iter().any(|(n, _)| n == image)
+        {
+            chain.push((image.clone(), None));
         }
         found.insert(&e.spec.id, tag.clone());
         chain.push((tag, base));

@@ -121,18 +121,19 @@ fn refusal(door: &Door, req: &Request) -> Option<Response> {
     }
 
     // 2. The token: a launch URL's ?token= becomes a cookie and a redirect to the clean URL.
-    if let Some(t) = query_token(req.uri().query()) {
-        if req.method() == Method::GET && door.token_ok(&t) {
-            let cookie = format!("{}={}; HttpOnly; SameSite=Strict; Path=/", door.cookie, door.token);
-            let clean = req.uri().path().to_string();
-            let redirect = Response::builder()
-                .status(StatusCode::SEE_OTHER)
-                .header(header::LOCATION, clean)
-                .header(header::SET_COOKIE, cookie)
-                .body(Body::empty())
-                .expect("valid redirect");
-            return Some(redirect);
-        }
+    if let Some(t) = query_token(req.uri().query())
+        && req.method() == Method::GET
+        && door.token_ok(&t)
+    {
+        let cookie = format!("{}={}; HttpOnly; SameSite=Strict; Path=/", door.cookie, door.token);
+        let clean = req.uri().path().to_string();
+        let redirect = Response::builder()
+            .status(StatusCode::SEE_OTHER)
+            .header(header::LOCATION, clean)
+            .header(header::SET_COOKIE, cookie)
+            .body(Body::empty())
+            .expect("valid redirect");
+        return Some(redirect);
     }
     let by_bearer = bearer(req.headers()).is_some_and(|t| door.token_ok(t));
     let by_cookie = cookie_values(req.headers(), &door.cookie).any(|t| door.token_ok(t));
