@@ -103,6 +103,17 @@ impl AppState {
 }
 
 pub fn app(state: AppState) -> Router {
+    // Requests that carry a body (every one a JSON POST) are capped; the pages and the other
+    // GETs read none, so the cap is not wrapped around them.
+    let with_bodies = Router::new()
+        .route("/api/exercises/{id}/check", post(api::check))
+        .route("/api/exercises/{id}/build", post(api::build))
+        .route("/api/exercises/{id}/files/{name}", post(api::save_file))
+        .route("/api/exercises/{id}/reset", post(api::reset))
+        .route("/api/exercises/{id}/hint", post(api::hint))
+        .route("/api/quiz/{id}", post(api::answer))
+        .route("/api/lessons/{id}/read", post(api::lesson_read))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(api::MAX_BODY));
     let routes = Router::new()
         .route("/", get(pages::home))
         .route("/lessons/{id}", get(pages::lesson))
@@ -110,18 +121,12 @@ pub fn app(state: AppState) -> Router {
         .route("/exercises/{id}", get(pages::exercise))
         .route("/api/status", get(api::status))
         .route("/api/exercises", get(api::exercises))
-        .route("/api/exercises/{id}/check", post(api::check))
-        .route("/api/exercises/{id}/build", post(api::build))
         .route("/api/exercises/{id}/files", get(api::files))
-        .route("/api/exercises/{id}/files/{name}", post(api::save_file))
-        .route("/api/exercises/{id}/reset", post(api::reset))
-        .route("/api/exercises/{id}/hint", post(api::hint))
         .route("/api/lineage", get(api::lineage))
         .route("/api/events", get(api::events))
-        .route("/api/quiz/{id}", post(api::answer))
-        .route("/api/lessons/{id}/read", post(api::lesson_read))
         .route("/static/{*path}", get(assets::serve_static))
+        .merge(with_bodies)
         .fallback(pages::not_found)
         .with_state(state.clone());
-    routes.layer(axum::middleware::from_fn_with_state(state.door.clone(), door::guard)).layer(tower_http::limit::RequestBodyLimitLayer::new(api::MAX_BODY))
+    routes.layer(door::DoorLayer(state.door.clone()))
 }

@@ -3,15 +3,18 @@
 //! checks, in this order: the raw `Host` header (DNS rebinding), a per-launch token swapped for an
 //! HttpOnly SameSite=Strict cookie (or `Authorization: Bearer`), and for every state change an
 //! exact `Origin` and a JSON body (CSRF). Static assets are the only thing served without a token.
-use std::sync::Mutex;
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use subtle::ConstantTimeEq;
+use tower::{Layer, Service};
 
 /// The cookie's name carries the port: browsers do not keep cookies apart by port, and two
 /// workbenches on one machine must not overwrite each other's.
@@ -88,9 +91,71 @@ fn query_token(query: Option<&str>) -> Option<String> {
     query?.split('&').find_map(|kv| kv.strip_prefix("token=").map(str::to_string))
 }
 
-pub async fn guard(State(door): State<std::sync::Arc<Door>>, req: Request, next: Next) -> Response {
-    let mut resp = check(&door, req, next).await;
-    let h = resp.headers_mut();
+/// The door as a tower layer over the whole router. A hand-written service rather than
+/// `axum::middleware::from_fn`: that one boxes the inner service and the future on every
+/// request, which cost ~15 % of the lesson page's requests/s under load (BENCHMARKS.md).
+#[derive(Clone)]
+pub struct DoorLayer(pub Arc<Door>);
+
+impl<S> Layer<S> for DoorLayer {
+    type Service = DoorService<S>;
+    fn layer(&self, inner: S) -> DoorService<S> {
+        DoorService { door: self.0.clone(), inner }
+    }
+}
+
+#[derive(Clone)]
+pub struct DoorService<S> {
+    door: Arc<Door>,
+    inner: S,
+}
+
+impl<S> Service<Request> for DoorService<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Guarded<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        match refusal(&self.door, &req) {
+            Some(refused) => Guarded::Refused { response: Some(refused) },
+            None => Guarded::Passed { inner: self.inner.call(req) },
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A response from behind the door, or the door's own refusal; either way with the
+    /// security headers.
+    #[project = GuardedProj]
+    pub enum Guarded<F> {
+        Refused { response: Option<Response> },
+        Passed { #[pin] inner: F },
+    }
+}
+
+impl<F: Future<Output = Result<Response, Infallible>>> Future for Guarded<F> {
+    type Output = Result<Response, Infallible>;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut response = match self.project() {
+            GuardedProj::Refused { response } => response.take().expect("a refusal is sent once"),
+            GuardedProj::Passed { inner } => match inner.poll(cx) {
+                Poll::Ready(Ok(r)) => r,
+                Poll::Pending => return Poll::Pending,
+            },
+        };
+        with_security_headers(response.headers_mut());
+        Poll::Ready(Ok(response))
+    }
+}
+
+fn with_security_headers(h: &mut HeaderMap) {
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
@@ -98,14 +163,6 @@ pub async fn guard(State(door): State<std::sync::Arc<Door>>, req: Request, next:
         "content-security-policy",
         HeaderValue::from_static("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
     );
-    resp
-}
-
-async fn check(door: &Door, req: Request, next: Next) -> Response {
-    match refusal(door, &req) {
-        Some(refused) => refused,
-        None => next.run(req).await,
-    }
 }
 
 /// Why the door turns `req` away, or `None` when it may pass. Borrows the request, so nothing
@@ -178,12 +235,12 @@ mod tests {
     use super::*;
 
     fn app() -> Router {
-        let door = std::sync::Arc::new(Door::new("secret-token-0123456789abcdef".into(), 8765, None));
+        let door = Arc::new(Door::new("secret-token-0123456789abcdef".into(), 8765, None));
         Router::new()
             .route("/", get(|| async { "home" }))
             .route("/api/x", post(|| async { "changed" }))
             .route("/static/{*p}", get(|| async { "css" }))
-            .layer(axum::middleware::from_fn_with_state(door, guard))
+            .layer(DoorLayer(door))
     }
 
     fn req(method: &str, uri: &str, headers: &[(&str, &str)]) -> Request {
@@ -267,9 +324,18 @@ mod tests {
 
     #[tokio::test]
     async fn every_answer_carries_the_security_headers() {
-        let resp = app().oneshot(req("GET", "/", &[HOST])).await.unwrap();
-        assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
-        assert!(resp.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
-        assert!(resp.headers().get("access-control-allow-origin").is_none());
+        // A refusal, a page let through, and a static asset.
+        for (r, status) in [
+            (req("GET", "/", &[HOST]), StatusCode::UNAUTHORIZED),
+            (req("GET", "/", &[HOST, COOKIE_OK]), StatusCode::OK),
+            (req("GET", "/static/app.css", &[HOST]), StatusCode::OK),
+        ] {
+            let resp = app().oneshot(r).await.unwrap();
+            assert_eq!(resp.status(), status);
+            assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
+            assert_eq!(resp.headers()["x-frame-options"], "DENY");
+            assert!(resp.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+            assert!(resp.headers().get("access-control-allow-origin").is_none());
+        }
     }
 }
