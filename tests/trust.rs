@@ -1,6 +1,7 @@
 //! The promises of the security model that need a real process or a real daemon: hardened learner
 //! containers, cleanup after kill -9 (and never of a live owner's work), a misbehaving daemon
-//! reported as an environment error, and progress that survives SIGKILL at random moments.
+//! reported as an environment error, a daemon without events still judging the app, and
+//! progress that survives SIGKILL at random moments.
 mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -191,6 +192,114 @@ fn a_misbehaving_daemon_is_an_environment_error_not_a_verdict() {
     let run = Run::of(cmd);
     run.code(2);
     assert!(run.stderr.contains("environment error"), "{run}");
+}
+
+/// The real daemon behind a proxy that refuses `/events` (as a socket proxy with a deny list, or
+/// Podman without an event log, would). One request per connection, so each is seen.
+fn daemon_without_events() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("docker.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || pass_all_but_events(stream));
+        }
+    });
+    (dir, format!("unix://{}", path.display()))
+}
+
+fn pass_all_but_events(client: std::os::unix::net::UnixStream) {
+    let mut reader = BufReader::new(client.try_clone().unwrap());
+    let mut head = String::new();
+    let (mut len, mut upgrade) = (0, false);
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            len = v.trim().parse().unwrap_or(0);
+        }
+        upgrade |= lower.starts_with("upgrade:");
+        // Each request on a connection of its own: the daemon closes it after answering.
+        if lower.starts_with("connection:") && !upgrade {
+            continue;
+        }
+        if line == "\r\n" {
+            if !upgrade {
+                head.push_str("Connection: close\r\n");
+            }
+            head.push_str(&line);
+            break;
+        }
+        head.push_str(&line);
+    }
+    let mut client = client;
+    if head.split_whitespace().nth(1).unwrap_or("").contains("/events") {
+        let body = r#"{"message":"events are not served here"}"#;
+        let _ = write!(
+            client,
+            "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        return;
+    }
+    let mut body = vec![0; len];
+    if reader.read_exact(&mut body).is_err() {
+        return;
+    }
+    let Ok(mut upstream) = std::os::unix::net::UnixStream::connect("/var/run/docker.sock") else { return };
+    if upstream.write_all(head.as_bytes()).and_then(|_| upstream.write_all(&body)).is_err() {
+        return;
+    }
+    // Both ways until either side closes (an attach stays open while the app runs).
+    let (mut up_read, mut client_write) = (upstream.try_clone().unwrap(), client.try_clone().unwrap());
+    let down = std::thread::spawn(move || {
+        let _ = std::io::copy(&mut up_read, &mut client_write);
+        let _ = client_write.shutdown(std::net::Shutdown::Both);
+    });
+    let _ = std::io::copy(&mut reader, &mut upstream);
+    let _ = upstream.shutdown(std::net::Shutdown::Write);
+    let _ = down.join();
+}
+
+#[test]
+fn without_the_events_endpoint_the_app_is_still_judged() {
+    let _l = daemon_lock();
+    stand_ins();
+    let (_dir, host) = daemon_without_events();
+    let ws = Workspace::new();
+    for (ex, tag) in [("golden-sdk", "golden/dotnet-core-sdk:3.0"), ("golden-runtime", "golden/aspnet-core:3.0"), ("golden-app", "golden-app:1.0")] {
+        assert!(build(&ws.solution(ex), tag, Builder::Classic).0);
+    }
+    let check = |ws: &Workspace| {
+        let mut cmd = Command::new(BIN);
+        cmd.arg("--workspace")
+            .arg(ws.dir.path())
+            .arg("--data")
+            .arg(ws.data.path())
+            .args(["--lang", "en", "check", "golden-app", "--json"])
+            .env("DOCKER_HOST", &host);
+        Run::of(cmd)
+    };
+    // An app that answers passes as it does on a full daemon.
+    let run = check(&ws);
+    run.code(0);
+    // One that crashes at start is seen to stop — with its output, and without a made-up code.
+    let dir = ws.with("golden-app", &[("Dockerfile", "FROM golden/dotnet-core-sdk:3.0 AS b\nCOPY . .\nRUN dotnet publish -o /out app.csproj\nFROM golden/aspnet-core:3.0\nENV ASPNETCORE_URLS=http://+:eighty\nCOPY --from=b /out /app\nCMD [\"dotnet\", \"/app/app.dll\"]\n")]);
+    assert!(build(&dir, "golden-app:1.0", Builder::Classic).0);
+    let run = check(&ws);
+    run.code(1);
+    let v = run.json();
+    let said = check_of(&v, "responds");
+    assert!(said.contains("stopped (its exit code could not be read)") && said.contains("not a valid URL") && !said.contains("-1"), "{said}");
+    assert!(managed_containers().is_empty(), "a probe container was left behind");
+    remove_images(&["golden/dotnet-core-sdk:3.0", "golden/aspnet-core:3.0", "golden-app:1.0"]);
+}
+
+fn check_of(verdict: &serde_json::Value, id: &str) -> String {
+    check(verdict, id)["message"].as_str().unwrap_or_default().to_string()
 }
 
 #[test]
