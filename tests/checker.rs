@@ -400,14 +400,7 @@ fn exit_codes_separate_failure_from_cannot_judge() {
     let _l = daemon_lock();
     let ws = Workspace::new();
     ws.run(&["check", "no-such-exercise"]).code(2);
-    let mut cmd = std::process::Command::new(BIN);
-    cmd.args(["--workspace"])
-        .arg(ws.dir.path())
-        .arg("--data")
-        .arg(ws.data.path())
-        .args(["check", "golden-sdk", "--json"])
-        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock");
-    let run = Run::of(cmd);
+    let run = ws.run_env(&["check", "golden-sdk", "--json"], &[("DOCKER_HOST", "unix:///nonexistent/docker.sock")]);
     run.code(2);
     assert!(run.stderr.contains("environment error") && run.stderr.contains("/nonexistent/docker.sock"), "{run}");
     // No verdict was recorded for the environment error.

@@ -54,21 +54,12 @@ fn an_offline_bundle_saves_and_loads_the_base_images() {
 /// Debian's `docker-registry` (the CNCF distribution registry) on a free loopback port, with its
 /// storage in a temporary folder; stopped when dropped.
 struct Registry {
-    child: std::process::Child,
     addr: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Registry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    _process: Background,
 }
 
 fn registry() -> Option<Registry> {
-    if Command::new("docker-registry").arg("--version").output().is_err() {
-        eprintln!("docker-registry is not installed: the mirror test is skipped (scripts/test.sh installs it)");
+    if !Background::installed("docker-registry", "the mirror test is") {
         return None;
     }
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -80,15 +71,11 @@ fn registry() -> Option<Registry> {
         format!("version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n", storage.display()),
     )
     .unwrap();
-    let child =
-        Command::new("docker-registry").arg("serve").arg(&config).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let mut cmd = Command::new("docker-registry");
+    cmd.arg("serve").arg(&config);
     let addr = format!("127.0.0.1:{port}");
-    let started = std::time::Instant::now();
-    while std::net::TcpStream::connect(&addr).is_err() {
-        assert!(started.elapsed() < std::time::Duration::from_secs(20), "docker-registry did not start");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    Some(Registry { child, addr, _dir: dir })
+    let process = Background::start(cmd, dir, || std::net::TcpStream::connect(&addr).is_ok());
+    Some(Registry { addr, _process: process })
 }
 
 fn image_id(reference: &str) -> String {
@@ -127,9 +114,7 @@ fn images_pull_from_a_mirror_takes_the_official_names() {
     // A mirror without the images (set for the lab machine by WORKBENCH_MIRROR): exit 1, and the
     // error names what was asked of which mirror.
     let elsewhere = format!("{}/elsewhere", mirror.addr);
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--workspace").arg(ws.dir.path()).arg("--data").arg(ws.data.path()).args(["--lang", "en", "images", "pull"]).env("WORKBENCH_MIRROR", &elsewhere);
-    let run = Run::of(cmd);
+    let run = ws.run_env(&["images", "pull"], &[("WORKBENCH_MIRROR", &elsewhere)]);
     run.code(1);
     assert!(
         run.stderr.contains(&format!("could not pull {elsewhere}/dotnet/core/sdk:3.0.100"))

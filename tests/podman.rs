@@ -5,45 +5,30 @@
 //! where podman is not installed; scripts/test.sh installs it.
 mod support;
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use support::*;
 
 struct Service {
-    child: Child,
     host: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    _process: Background,
 }
 
 fn podman_service() -> Option<Service> {
-    if Command::new("podman").arg("--version").output().is_err() {
-        eprintln!("podman is not installed: the Podman tests are skipped (scripts/test.sh installs it)");
+    if !Background::installed("podman", "the Podman tests are") {
         return None;
     }
     let dir = tempfile::tempdir().unwrap();
     let sock = dir.path().join("podman.sock");
     let host = format!("unix://{}", sock.display());
-    let child = Command::new("podman").args(["system", "service", "--time=0", &host]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    let started = Instant::now();
-    while !sock.exists() {
-        assert!(started.elapsed() < Duration::from_secs(20), "podman system service did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Some(Service { child, host, _dir: dir })
+    let mut cmd = Command::new("podman");
+    cmd.args(["system", "service", "--time=0", &host]);
+    let process = Background::start(cmd, dir, || sock.exists());
+    Some(Service { host, _process: process })
 }
 
 fn with_host(ws: &Workspace, host: &str, args: &[&str]) -> Run {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--workspace").arg(ws.dir.path()).arg("--data").arg(ws.data.path()).args(["--lang", "en"]).args(args).env("DOCKER_HOST", host);
-    Run::of(cmd)
+    ws.run_env(args, &[("DOCKER_HOST", host)])
 }
 
 #[test]

@@ -173,9 +173,7 @@ fn a_misbehaving_daemon_is_an_environment_error_not_a_verdict() {
         let (_dir, host) = broken_daemon(mode);
         let ws = Workspace::new();
         let started = Instant::now();
-        let mut cmd = Command::new(BIN);
-        cmd.arg("--workspace").arg(ws.dir.path()).arg("--data").arg(ws.data.path()).args(["check", "golden-sdk", "--json"]).env("DOCKER_HOST", &host);
-        let run = Run::of(cmd);
+        let run = ws.run_env(&["check", "golden-sdk", "--json"], &[("DOCKER_HOST", &host)]);
         run.code(2);
         assert!(run.stderr.contains("environment error"), "{mode}: {run}");
         assert!(run.stdout.is_empty(), "{mode}: a verdict was printed: {run}");
@@ -187,9 +185,7 @@ fn a_misbehaving_daemon_is_an_environment_error_not_a_verdict() {
     let (_dir, host) = broken_daemon("cut");
     let ws = Workspace::new();
     ws.solution("golden-runtime");
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--workspace").arg(ws.dir.path()).arg("--data").arg(ws.data.path()).args(["build", "golden-runtime"]).env("DOCKER_HOST", &host);
-    let run = Run::of(cmd);
+    let run = ws.run_env(&["build", "golden-runtime"], &[("DOCKER_HOST", &host)]);
     run.code(2);
     assert!(run.stderr.contains("environment error"), "{run}");
 }
@@ -273,16 +269,7 @@ fn without_the_events_endpoint_the_app_is_still_judged() {
     for (ex, tag) in [("golden-sdk", "golden/dotnet-core-sdk:3.0"), ("golden-runtime", "golden/aspnet-core:3.0"), ("golden-app", "golden-app:1.0")] {
         assert!(build(&ws.solution(ex), tag, Builder::Classic).0);
     }
-    let check = |ws: &Workspace| {
-        let mut cmd = Command::new(BIN);
-        cmd.arg("--workspace")
-            .arg(ws.dir.path())
-            .arg("--data")
-            .arg(ws.data.path())
-            .args(["--lang", "en", "check", "golden-app", "--json"])
-            .env("DOCKER_HOST", &host);
-        Run::of(cmd)
-    };
+    let check = |ws: &Workspace| ws.run_env(&["check", "golden-app", "--json"], &[("DOCKER_HOST", &host)]);
     // An app that answers passes as it does on a full daemon.
     let run = check(&ws);
     run.code(0);

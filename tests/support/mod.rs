@@ -102,9 +102,51 @@ impl Workspace {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_env(args, &[])
+    }
+
+    /// `run` with extra environment (`DOCKER_HOST` of a test daemon, `WORKBENCH_MIRROR`, …).
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::new(BIN);
         cmd.arg("--workspace").arg(self.dir.path()).arg("--data").arg(self.data.path()).arg("--lang").arg("en").args(args);
+        cmd.envs(env.iter().copied());
         Run::of(cmd)
+    }
+}
+
+/// A program a test starts beside the daemon (a registry, a Podman service) with a scratch
+/// folder of its own; stopped when dropped.
+pub struct Background {
+    child: std::process::Child,
+    pub dir: tempfile::TempDir,
+}
+
+impl Background {
+    /// Whether `program` is installed; when not, a note says which tests are skipped.
+    pub fn installed(program: &str, skipped: &str) -> bool {
+        let there = Command::new(program).arg("--version").output().is_ok();
+        if !there {
+            eprintln!("{program} is not installed: {skipped} skipped (scripts/test.sh installs it)");
+        }
+        there
+    }
+
+    /// Starts `cmd` (its output discarded) and waits, at most 20 s, until `ready` holds.
+    pub fn start(mut cmd: Command, dir: tempfile::TempDir, ready: impl Fn() -> bool) -> Background {
+        let child = cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().expect("the program starts");
+        let started = std::time::Instant::now();
+        while !ready() {
+            assert!(started.elapsed() < std::time::Duration::from_secs(20), "{cmd:?} did not get ready");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Background { child, dir }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
