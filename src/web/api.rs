@@ -79,12 +79,15 @@ pub async fn exercises(State(state): State<AppState>, headers: HeaderMap) -> Jso
 /// A check in flight, shared by every request for the same exercise that arrives meanwhile.
 pub type SharedCheck = futures_util::future::Shared<futures_util::future::BoxFuture<'static, Result<checks::Verdict, (String, &'static str)>>>;
 
+/// The exercise a route names, or 404.
+fn exercise<'c>(content: &'c crate::content::Content, id: &str) -> Result<&'c crate::content::Exercise, ApiError> {
+    content.exercise(id).ok_or_else(|| ApiError::NotFound(format!("exercise {id}")))
+}
+
 pub async fn check(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Result<Json<serde_json::Value>, ApiError> {
     use futures_util::FutureExt;
     let lang = lang_of(&headers);
-    if state.content.get().exercise(&id).is_none() {
-        return Err(ApiError::NotFound(format!("exercise {id}")));
-    }
+    exercise(&state.content.get(), &id)?;
     // Concurrent checks of one exercise coalesce: they get the verdict of the one in flight
     // instead of starting duplicate containers.
     let shared = {
@@ -155,7 +158,7 @@ pub async fn build(
     Json(body): Json<BuildBody>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let content = state.content.get();
-    let ex = content.exercise(&id).ok_or_else(|| ApiError::NotFound(format!("exercise {id}")))?.clone();
+    let ex = exercise(&content, &id)?.clone();
     let engine = state.engine().await?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Event>(256);
     let timeout = state.build_timeout;
@@ -211,7 +214,7 @@ fn done(ok: bool, message: &str) -> Event {
 
 pub async fn files(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
     let content = state.content.get();
-    let ex = content.exercise(&id).ok_or_else(|| ApiError::NotFound(format!("exercise {id}")))?;
+    let ex = exercise(&content, &id)?;
     let dir = crate::workspace::scaffold(&state.workspace, ex)?;
     let files: Vec<_> = crate::workspace::list_files(&dir)
         .into_iter()
@@ -234,7 +237,7 @@ pub async fn save_file(
     Json(body): Json<SaveBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let content = state.content.get();
-    let ex = content.exercise(&id).ok_or_else(|| ApiError::NotFound(format!("exercise {id}")))?;
+    let ex = exercise(&content, &id)?;
     if !crate::workspace::safe_name(&name) {
         return Err(ApiError::BadRequest(format!("`{name}` is not a file name in the exercise folder")));
     }
@@ -252,7 +255,7 @@ pub async fn save_file(
 
 pub async fn reset(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
     let content = state.content.get();
-    let ex = content.exercise(&id).ok_or_else(|| ApiError::NotFound(format!("exercise {id}")))?;
+    let ex = exercise(&content, &id)?;
     let backup = crate::workspace::reset(&state.workspace, ex)?;
     if let Some(p) = &state.progress {
         p.reset_exercise(&id)?;
@@ -276,7 +279,7 @@ pub async fn hint(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let lang = lang_of(&headers);
     let content = state.content.get();
-    let ex = content.exercise(&id).ok_or_else(|| ApiError::NotFound(format!("exercise {id}")))?;
+    let ex = exercise(&content, &id)?;
     let level = body.level.clamp(1, 4);
     if let Some(p) = &state.progress {
         p.hint_used(&id, &body.check, level as i64)?;
