@@ -396,3 +396,61 @@ fn post_answer(port: u16, text: &str) -> Option<u16> {
     s.read_exact(&mut head).ok()?;
     std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
 }
+
+/// `POST /api/exercises/{exercise}/check` with the token; the raw response, or the sent request's
+/// stream dropped at once when `wait` is false.
+fn post_check(port: u16, exercise: &str, wait: bool) -> String {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let req = format!(
+        "POST /api/exercises/{exercise}/check HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer tok\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut out = String::new();
+    if wait {
+        s.read_to_string(&mut out).unwrap();
+    }
+    out
+}
+
+#[test]
+fn a_check_nobody_waited_for_is_not_handed_to_the_next_request() {
+    let _l = daemon_lock();
+    stand_ins();
+    let ws = Workspace::new();
+    assert!(build(&ws.solution("golden-sdk"), "golden/dotnet-core-sdk:3.0", Builder::Classic).0);
+    let mut child = Command::new(BIN)
+        .arg("--data")
+        .arg(ws.data.path())
+        .arg("--workspace")
+        .arg(ws.dir.path())
+        .args(["--lang", "en", "serve", "--no-open", "--port", "0"])
+        .env("WORKBENCH_TOKEN", "tok")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
+    let port: u16 = line.trim().rsplit(':').next().unwrap().split('/').next().unwrap().parse().unwrap();
+
+    // Concurrent checks share one verdict.
+    let together: Vec<_> = (0..4).map(|_| std::thread::spawn(move || post_check(port, "golden-sdk", true))).collect();
+    for t in together {
+        let answer = t.join().unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200") && answer.contains(r#""passed":true"#), "{answer}");
+    }
+    // A check whose only request went away still runs to its end...
+    post_check(port, "golden-sdk", false);
+    std::thread::sleep(Duration::from_secs(3));
+    // ...and the image changed since is judged afresh, not by that finished check's verdict.
+    let dir = ws.with("golden-sdk", &[("Dockerfile", "FROM mcr.microsoft.com/dotnet/core/sdk:3.0.100\nLABEL framework=dotnet version=3.0 description=\".NET Core 3.0 SDK\"\nWORKDIR /src\nCOPY global.json .\n")]);
+    assert!(build(&dir, "golden/dotnet-core-sdk:3.0", Builder::Classic).0);
+    let answer = post_check(port, "golden-sdk", true);
+    assert!(answer.contains(r#""passed":false"#) && answer.contains("label.owner"), "{answer}");
+    let _ = child.kill();
+    let _ = child.wait();
+    remove_images(&["golden/dotnet-core-sdk:3.0"]);
+}

@@ -96,24 +96,32 @@ pub async fn check(State(state): State<AppState>, Path(id): Path<String>, header
             Some(f) => f.clone(),
             None => {
                 // Its own task: it finishes (and removes its container, and releases the lock)
-                // even when every request waiting for it has gone away.
-                let task = tokio::spawn(run_check(state.clone(), id.clone(), lang));
+                // even when every request waiting for it has gone away, and takes itself out of
+                // the map when it ends, so no later request is handed a verdict already given.
+                // It is spawned while the map is locked: its removal comes after this insert.
+                let (s, key) = (state.clone(), id.clone());
+                let task = tokio::spawn(async move {
+                    let _done = Done(s.clone(), key.clone());
+                    run_check(s, key, lang).await
+                });
                 let f = async move { task.await.unwrap_or_else(|e| Err((format!("the check stopped: {e}"), ""))) }.boxed().shared();
                 in_flight.insert(id.clone(), f.clone());
                 f
             }
         }
     };
-    let result = shared.clone().await;
-    {
-        let mut in_flight = state.checks.lock().expect("checks in flight");
-        if in_flight.get(&id).is_some_and(|f| f.peek().is_some()) {
-            in_flight.remove(&id);
-        }
-    }
-    match result {
+    match shared.await {
         Ok(v) => Ok(Json(serde_json::to_value(v.to_json(lang)).map_err(anyhow::Error::from)?)),
         Err((why, advice)) => Err(ApiError::Environment(why, advice)),
+    }
+}
+
+/// Takes a check out of the map of checks in flight when its task ends, however it ends.
+struct Done(AppState, String);
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        self.0.checks.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&self.1);
     }
 }
 
