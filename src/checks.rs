@@ -136,24 +136,20 @@ pub async fn check_exercise(facts: &Facts, content: &Content, ex: &Exercise, wor
     // depend on each other: run them at once; the verdict lists them in a fixed order.
     let lineage_checks = async {
         let base = lineage::check_base(facts, content, ex, &image).await?;
-        let mut out = vec![("base".to_string(), base.0, base.1)];
+        let mut out = vec![("base".to_string(), base.passed, base.message)];
         for other in &ex.spec.excludes_layers_of {
             let (passed, message) = lineage::check_excludes(facts, content, other, &image).await?;
             out.push((format!("excludes.{other}"), passed, message));
         }
-        Ok::<_, CheckError>(out)
+        Ok::<_, CheckError>((out, base.on_golden))
     };
     let needs_container = !ex.spec.files.is_empty() || ex.spec.cmd_target || ex.spec.run.is_some();
     let container_checks =
         async { if needs_container { files::check_in_container(facts.engine(), &ex.spec, &image).await.map_err(CheckError::from) } else { Ok(vec![]) } };
     let (lineage_results, container_results) = tokio::join!(lineage_checks, container_checks);
-    let lineage_results = lineage_results?;
     // On the current golden image, a label that differs from the golden one was set again by
     // this image's own Dockerfile; the label checks say so.
-    let on_golden = match lineage::base_reference(content, ex) {
-        Some((_, Some(golden))) if lineage_results.first().is_some_and(|(_, passed, _)| *passed) => facts.exercise_image(golden).await?.map(|(_, f)| f),
-        _ => None,
-    };
+    let (lineage_results, on_golden) = lineage_results?;
     for (id, passed, message) in lineage_results {
         push(&mut verdict, id, passed, message);
     }

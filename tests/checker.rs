@@ -373,7 +373,7 @@ fn a_rebuilt_golden_runtime_asks_for_the_app_to_be_rebuilt() {
         let ws = Workspace::new();
         golden_bases(&ws, builder);
         must_build(&ws.solution("golden-app"), APP, builder);
-        let old = String::from_utf8_lossy(&docker(&["image", "inspect", "--format", "{{.Id}}", RUNTIME]).stdout).trim().to_string();
+        let old = image_id(RUNTIME);
         // The organisation changes its golden runtime (a new owner); the app is now out of date.
         let dir = ws.with("golden-runtime", &[("Dockerfile", "FROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nLABEL framework=\"dotnet\" version=\"3.0\" description=\".NET Core 3.0 Runtime\" owner=\"new-team@example.com\"\nEXPOSE 80\n")]);
         must_build(&dir, RUNTIME, builder);

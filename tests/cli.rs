@@ -78,10 +78,6 @@ fn registry() -> Option<Registry> {
     Some(Registry { addr, _process: process })
 }
 
-fn image_id(reference: &str) -> String {
-    String::from_utf8_lossy(&docker(&["image", "inspect", "--format", "{{.Id}}", reference]).stdout).trim().to_string()
-}
-
 #[test]
 fn images_pull_from_a_mirror_takes_the_official_names() {
     let _l = daemon_lock();

@@ -294,16 +294,12 @@ fn doctor_and_build_warn_when_disk_for_images_is_low() {
     let _l = daemon_lock();
     stand_ins();
     let ws = Workspace::new();
-    let mut cmd = Command::new(BIN);
-    cmd.args(["doctor"]).env("WORKBENCH_LOW_DISK_GIB", "1000000");
-    let run = Run::of(cmd);
+    let run = ws.run_env(&["doctor"], &[("WORKBENCH_LOW_DISK_GIB", "1000000")]);
     run.code(0); // a warning, not a blocker
     assert!(run.stdout.contains("free where Docker keeps images") && run.stdout.contains("docker system df"), "{run}");
     // A build long enough for the disk check to come back warns as well.
     ws.with("golden-runtime", &[("Dockerfile", "FROM mcr.microsoft.com/dotnet/core/aspnet:3.0\nRUN sleep 2\n")]);
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--workspace").arg(ws.dir.path()).arg("--data").arg(ws.data.path()).args(["build", "golden-runtime"]).env("WORKBENCH_LOW_DISK_GIB", "1000000");
-    let run = Run::of(cmd);
+    let run = ws.run_env(&["build", "golden-runtime"], &[("WORKBENCH_LOW_DISK_GIB", "1000000")]);
     run.code(0);
     assert!(run.stderr.contains("warning: only") && run.stderr.contains("free where Docker keeps images"), "{run}");
     remove_images(&["golden/aspnet-core:3.0"]);

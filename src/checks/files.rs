@@ -78,12 +78,11 @@ async fn checks_with(
         let outcome = held.start_and_probe(&run.port, &run.path, Duration::from_secs(run.ready_timeout_secs)).await?;
         Ok::<_, EngineError>(Some(run::judge(&outcome, &run.port, &run.path)))
     };
-    let target = target_check.await;
-    let ran = run_check.await;
-    if let Some((passed, message)) = target? {
+    // In this order, and an engine error stops here: the app is not run for nothing.
+    if let Some((passed, message)) = target_check.await? {
         out.push(("cmd-target".into(), passed, message));
     }
-    if let Some((passed, message)) = ran? {
+    if let Some((passed, message)) = run_check.await? {
         out.push(("responds".into(), passed, message));
     }
     Ok(out)

@@ -54,9 +54,21 @@ async fn known_images(facts: &Facts, content: &Content) -> Result<Vec<(String, s
     Ok(out)
 }
 
-pub async fn check_base(facts: &Facts, content: &Content, ex: &Exercise, image: &ImageFacts) -> Result<(bool, Text), CheckError> {
+/// The `base` check; when it passes and the base is another exercise's (golden) image, that
+/// image too, whose labels this one inherits.
+pub struct BaseCheck {
+    pub passed: bool,
+    pub message: Text,
+    pub on_golden: Option<std::sync::Arc<ImageFacts>>,
+}
+
+fn failed(message: Text) -> BaseCheck {
+    BaseCheck { passed: false, message, on_golden: None }
+}
+
+pub async fn check_base(facts: &Facts, content: &Content, ex: &Exercise, image: &ImageFacts) -> Result<BaseCheck, CheckError> {
     let Some((base_ref, base_ex)) = base_reference(content, ex) else {
-        return Ok((false, messages::base_unknown()));
+        return Ok(failed(messages::base_unknown()));
     };
     let base = match base_ex {
         Some(other) => facts.exercise_image(other).await?.map(|(_, f)| f),
@@ -64,19 +76,20 @@ pub async fn check_base(facts: &Facts, content: &Content, ex: &Exercise, image: 
     };
     let Some(base) = base else {
         return match base_ex {
-            Some(other) => Ok((false, messages::base_exercise_missing(base_ref, &other.spec.id))),
+            Some(other) => Ok(failed(messages::base_exercise_missing(base_ref, &other.spec.id))),
             None => Err(CheckError::MissingOfficialImage { image: base_ref.to_string() }),
         };
     };
     if is_built_on(image, &base) {
-        return Ok((true, messages::built_on(&image.reference, base_ref)));
+        let on_golden = base_ex.map(|_| base.clone());
+        return Ok(BaseCheck { passed: true, message: messages::built_on(&image.reference, base_ref), on_golden });
     }
     // Not on the expected base. An exercise's image rebuilt after this one was built is the
     // usual reason: this image is then still on the earlier build, whose labels it carries.
     if let Some(golden) = base_ex
         && on_earlier_build(facts, golden, image).await?
     {
-        return Ok((false, messages::on_earlier_build(&image.reference, base_ref)));
+        return Ok(failed(messages::on_earlier_build(&image.reference, base_ref)));
     }
     // Otherwise say what it is built on instead, if the chapter knows it.
     let known = known_images(facts, content).await?;
@@ -85,7 +98,7 @@ pub async fn check_base(facts: &Facts, content: &Content, ex: &Exercise, image: 
         (Some(golden), Some((name, _))) => golden.spec.base.image.as_deref() == Some(name.as_str()),
         _ => false,
     };
-    Ok((false, messages::not_built_on(&image.reference, base_ref, actual.map(|(n, _)| n.as_str()), skipped)))
+    Ok(failed(messages::not_built_on(&image.reference, base_ref, actual.map(|(n, _)| n.as_str()), skipped)))
 }
 
 /// Whether `image`, not on the current build of `golden`'s image, is on an earlier one: it is

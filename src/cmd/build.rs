@@ -36,9 +36,9 @@ pub async fn build_one(ctx: &Context, engine: &Engine, ex: &Exercise, timeout: D
         let engine = engine.clone();
         tokio::spawn(async move {
             if let Some((root, free)) = engine.free_disk().await
-                && free < super::doctor::low_disk_bytes()
+                && let Some(warning) = super::doctor::low_disk(&root, free)
             {
-                eprintln!("warning: only {} free where Docker keeps images ({root}). {}", super::doctor::gib(free), super::doctor::LOW_DISK_FIX);
+                eprintln!("warning: {warning}. {}", super::doctor::LOW_DISK_FIX);
             }
         })
     };

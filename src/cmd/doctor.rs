@@ -7,7 +7,13 @@ use crate::engine::{Engine, EngineError};
 
 /// Below this much free space where Docker keeps images, builds are likely to fail: 5 GiB, or
 /// `WORKBENCH_LOW_DISK_GIB` (an instructor may know their lab images need more).
-pub fn low_disk_bytes() -> u64 {
+/// The warning when `free` bytes where Docker keeps images (`root`) is below the threshold
+/// (`WORKBENCH_LOW_DISK_GIB`, default 5). `doctor` lists it; `build` prints it.
+pub fn low_disk(root: &str, free: u64) -> Option<String> {
+    (free < low_disk_bytes()).then(|| format!("only {} free where Docker keeps images ({root})", gib(free)))
+}
+
+fn low_disk_bytes() -> u64 {
     std::env::var("WORKBENCH_LOW_DISK_GIB").ok().and_then(|v| v.parse::<u64>().ok()).unwrap_or(5) << 30
 }
 
@@ -31,17 +37,11 @@ pub async fn run(ctx: &Context, json: bool) -> Result<u8> {
                 what: format!("{} {} (API {}) answers at {}", i.product, i.version, i.api_version, i.host),
                 fix: String::new(),
             });
-            match engine.free_disk().await {
-                Some((root, free)) if free < low_disk_bytes() => findings.push(Finding {
-                    ok: false,
-                    blocking: false,
-                    what: format!("only {} free where Docker keeps images ({root})", gib(free)),
-                    fix: LOW_DISK_FIX.into(),
-                }),
-                Some((root, free)) => {
-                    findings.push(Finding { ok: true, blocking: false, what: format!("{} free for images ({root})", gib(free)), fix: String::new() })
-                }
-                None => {}
+            if let Some((root, free)) = engine.free_disk().await {
+                findings.push(match low_disk(&root, free) {
+                    Some(warning) => Finding { ok: false, blocking: false, what: warning, fix: LOW_DISK_FIX.into() },
+                    None => Finding { ok: true, blocking: false, what: format!("{} free for images ({root})", gib(free)), fix: String::new() },
+                });
             }
             let content = ctx.content.get();
             let mut bases: Vec<&str> = content.exercises.iter().filter_map(|e| e.spec.base.image.as_deref()).collect();
@@ -109,6 +109,6 @@ fn unreachable_fix(e: &EngineError, host: &str) -> String {
 pub const LOW_DISK_FIX: &str =
     "Free disk space: `docker system df` shows what Docker uses, `docker image prune` and `docker builder prune` remove what is unused.";
 
-pub fn gib(b: u64) -> String {
+fn gib(b: u64) -> String {
     format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64)
 }

@@ -102,27 +102,20 @@ async fn die_event(docker: bollard::Docker, id: String) -> Option<i64> {
 }
 
 impl Engine {
-    /// Creates a container from `image` without starting itimpl Engine {
     /// Creates a container from `image` without starting it (or, with `publish`, ready to start).
     pub async fn create(&self, image: &str, publish: Option<&str>) -> Result<Held<'_>, EngineError> {
         let body = ContainerCreateBody {
             image: Some(image.to_string()),
             labels: Some(self.labels()),
             exposed_ports: publish.map(|p| vec![p.to_string()]),
-            host_config: Some(hardened(publish)),
+            // A container that runs removes itself once it stops: ending the probe is one
+            // SIGKILL, and the daemon does the slow teardown after the verdict is out.
+            host_config: Some(HostConfig { auto_remove: publish.map(|_| true), ..hardened(publish) }),
             // An image without CMD cannot be created; the command only matters if started.
             cmd: if publish.is_none() { Some(vec!["/workbench-never-started".into()]) } else { None },
             entrypoint: if publish.is_none() { Some(vec![]) } else { None },
             ..Default::default()
         };
-        // A container that runs removes itself once it stops: ending the probe is one SIGKILL,
-        // and the daemon does the slow teardown after the verdict is out.
-        let mut body = body;
-        if publish.is_some()
-            && let Some(hc) = body.host_config.as_mut()
-        {
-            hc.auto_remove = Some(true);
-        }
         let name = format!("workbench-{}-{}", std::process::id(), unique_suffix());
         let options = CreateContainerOptionsBuilder::new().name(&name).build();
         let created = within(&format!("create a container from {image}"), CALL_TIMEOUT, self.docker().create_container(Some(options), body)).await?;

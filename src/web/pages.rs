@@ -35,8 +35,13 @@ fn env() -> &'static Environment<'static> {
 fn render(name: &str, lang: Lang, content: &Content, ctx: Value) -> Response {
     match render_html(name, lang, content, ctx) {
         Some(html) => Html(html).into_response(),
-        None => (StatusCode::INTERNAL_SERVER_ERROR, "The page could not be rendered; see the terminal.").into_response(),
+        None => render_failed(),
     }
+}
+
+/// A template that failed to render (the reason is printed in the terminal).
+fn render_failed() -> Response {
+    (StatusCode::INTERNAL_SERVER_ERROR, "The page could not be rendered; see the terminal.").into_response()
 }
 
 fn render_html(name: &str, lang: Lang, content: &Content, ctx: Value) -> Option<String> {
@@ -120,7 +125,7 @@ pub async fn lesson(State(state): State<AppState>, Path(id): Path<String>, req: 
         &content,
         context! { id => lesson.id, title => page.title, category => page.category_path, body => Value::from_safe_string(page.html.clone()), prev => prev, next => next, toc => toc, position => pos + 1, count => content.lessons.len() },
     ) else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "The page could not be rendered; see the terminal.").into_response();
+        return render_failed();
     };
     // The version is part of the tag: an upgraded workbench renders the same lesson differently.
     let etag = HeaderValue::try_from(format!("\"{}-{:x}-{}-{id}\"", env!("CARGO_PKG_VERSION"), content.generation, lang.code())).ok();

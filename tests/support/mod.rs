@@ -58,6 +58,11 @@ pub fn build(dir: &Path, tag: &str, builder: Builder) -> (bool, String) {
     (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
 }
 
+/// The id of the image `reference` names (empty when there is none).
+pub fn image_id(reference: &str) -> String {
+    String::from_utf8_lossy(&docker(&["image", "inspect", "--format", "{{.Id}}", reference]).stdout).trim().to_string()
+}
+
 pub fn remove_images(tags: &[&str]) {
     let mut args = vec!["rmi", "-f"];
     args.extend_from_slice(tags);
